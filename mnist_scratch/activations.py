@@ -12,7 +12,9 @@ import numpy as np
 def relu(Z: np.ndarray) -> np.ndarray:
     r"""Rectified linear unit, element-wise.
 
-    $$ \mathrm{ReLU}(Z)_{ij} = \max(0, Z_{ij}) $$
+    $$
+    \mathrm{ReLU}(Z)_{ij} = \max(0, Z_{ij})
+    $$
 
     Derivation: [ReLU][eq-relu].
 
@@ -38,7 +40,9 @@ def relu(Z: np.ndarray) -> np.ndarray:
 def relu_prime(Z: np.ndarray) -> np.ndarray:
     r"""Derivative of ReLU, element-wise, as a 0/1 mask in the dtype of ``Z``.
 
-    $$ \mathrm{ReLU}'(Z)_{ij} = \begin{cases} 1 & Z_{ij} > 0 \\ 0 & Z_{ij} \le 0 \end{cases} $$
+    $$
+    \mathrm{ReLU}'(Z)_{ij} = \begin{cases} 1 & Z_{ij} > 0 \\ 0 & Z_{ij} \le 0 \end{cases}
+    $$
 
     ReLU has no derivative at 0; we take 0 there (a valid subgradient, and what sympy's
     derivative of the piecewise form gives), so a unit that is exactly 0 passes no gradient.
@@ -67,7 +71,10 @@ def relu_prime(Z: np.ndarray) -> np.ndarray:
 def softmax(Z: np.ndarray) -> np.ndarray:
     r"""Softmax over each column (over the classes of each example), numerically stable.
 
-    $$ \mathrm{softmax}(Z)_{kj} = \frac{e^{Z_{kj} - c_j}}{\sum_{i} e^{Z_{ij} - c_j}}, \qquad c_j = \max_i Z_{ij} $$
+    $$
+    \mathrm{softmax}(Z)_{kj} = \frac{e^{Z_{kj} - c_j}}{\sum_{i} e^{Z_{ij} - c_j}},
+    \qquad c_j = \max_i Z_{ij}
+    $$
 
     Subtracting the column maximum $c_j$ changes nothing mathematically (softmax is shift
     invariant, [derivation][eq-softmax-shift]) but keeps every exponent $\le 0$: no overflow, and
@@ -103,7 +110,9 @@ def softmax(Z: np.ndarray) -> np.ndarray:
 def softmax_jacobian(z: np.ndarray) -> np.ndarray:
     r"""Jacobian of softmax for one example: $\partial a_i / \partial z_j$.
 
-    $$ \frac{\partial a}{\partial z} = \mathrm{diag}(a) - a a^{\top}, \qquad a = \mathrm{softmax}(z) $$
+    $$
+    \frac{\partial a}{\partial z} = \mathrm{diag}(a) - a a^{\top}, \qquad a = \mathrm{softmax}(z)
+    $$
 
     Derivation: [softmax Jacobian][eq-softmax-jacobian].
 

@@ -13,7 +13,9 @@ from mnist_scratch.activations import relu_prime
 def output_error(A2: np.ndarray, Y: np.ndarray) -> np.ndarray:
     r"""Error at the output logits, $\delta_2 = \partial (m L) / \partial Z_2$.
 
-    $$ \delta_2 = A_2 - Y $$
+    $$
+    \delta_2 = A_2 - Y
+    $$
 
     Softmax followed by cross-entropy differentiates to this simple difference because each
     column of $Y$ sums to 1.
@@ -44,7 +46,9 @@ def output_error(A2: np.ndarray, Y: np.ndarray) -> np.ndarray:
 def hidden_error(W2: np.ndarray, delta2: np.ndarray, Z1: np.ndarray) -> np.ndarray:
     r"""Error at the hidden pre-activations, the output error sent back through $W_2$ and ReLU.
 
-    $$ \delta_1 = \left(W_2^{\top} \delta_2\right) \odot \mathrm{ReLU}'(Z_1) $$
+    $$
+    \delta_1 = \left(W_2^{\top} \delta_2\right) \odot \mathrm{ReLU}'(Z_1)
+    $$
 
     Derivation: [hidden error][eq-hidden-error].
 
@@ -78,7 +82,9 @@ def hidden_error(W2: np.ndarray, delta2: np.ndarray, Z1: np.ndarray) -> np.ndarr
 def weight_gradient(delta: np.ndarray, A_prev: np.ndarray) -> np.ndarray:
     r"""Gradient of the mean loss with respect to a weight matrix.
 
-    $$ dW = \frac{1}{m}\, \delta\, A_{\text{prev}}^{\top} $$
+    $$
+    dW = \frac{1}{m}\, \delta\, A_{\text{prev}}^{\top}
+    $$
 
     The matrix product sums the per-example outer products $\delta_{:,j} A_{\text{prev}\,:,j}^\top$
     over the batch; for the first layer $A_{\text{prev}} = X$.
@@ -111,7 +117,9 @@ def weight_gradient(delta: np.ndarray, A_prev: np.ndarray) -> np.ndarray:
 def bias_gradient(delta: np.ndarray) -> np.ndarray:
     r"""Gradient of the mean loss with respect to a bias column: the error averaged over the batch.
 
-    $$ db = \frac{1}{m} \sum_{j=1}^{m} \delta_{:,j} $$
+    $$
+    db = \frac{1}{m} \sum_{j=1}^{m} \delta_{:,j}
+    $$
 
     Derivation: [bias gradient][eq-bias-gradient].
 

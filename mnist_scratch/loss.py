@@ -9,7 +9,9 @@ from numpy.typing import DTypeLike
 def one_hot(labels: np.ndarray, num_classes: int = 10, dtype: DTypeLike = np.float32) -> np.ndarray:
     r"""One-hot targets, one column per example.
 
-    $$ Y_{kj} = \begin{cases} 1 & k = y_j \\ 0 & \text{otherwise} \end{cases} $$
+    $$
+    Y_{kj} = \begin{cases} 1 & k = y_j \\ 0 & \text{otherwise} \end{cases}
+    $$
 
     Every column sums to 1, the fact the output-error proof relies on.
 
@@ -54,7 +56,9 @@ def one_hot(labels: np.ndarray, num_classes: int = 10, dtype: DTypeLike = np.flo
 def cross_entropy(A2: np.ndarray, Y: np.ndarray) -> float:
     r"""Mean categorical cross-entropy over the ``m`` columns (examples).
 
-    $$ L = -\frac{1}{m} \sum_{j=1}^{m} \sum_{k=1}^{K} Y_{kj} \log A_{kj} $$
+    $$
+    L = -\frac{1}{m} \sum_{j=1}^{m} \sum_{k=1}^{K} Y_{kj} \log A_{kj}
+    $$
 
     A probability that underflowed to 0 would give $\log 0 = -\infty$. We clip at the dtype's
     smallest normal number (``np.finfo(dtype).tiny``: about $10^{-38}$ in float32, so

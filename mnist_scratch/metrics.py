@@ -8,7 +8,9 @@ import numpy as np
 def accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:
     r"""Fraction of examples whose predicted class is the true one.
 
-    $$ \mathrm{accuracy} = \frac{1}{m} \sum_{j=1}^{m} \mathbb{1}\left[\hat{y}_j = y_j\right] $$
+    $$
+    \mathrm{accuracy} = \frac{1}{m} \sum_{j=1}^{m} \mathbb{1}\left[\hat{y}_j = y_j\right]
+    $$
 
     Derivation: [accuracy][eq-accuracy].
 
@@ -36,7 +38,9 @@ def accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:
     """
     predictions, labels = np.asarray(predictions), np.asarray(labels)
     if predictions.shape != labels.shape or predictions.ndim != 1:
-        raise ValueError(f"predictions {predictions.shape} and labels {labels.shape} must be equal 1-D")
+        raise ValueError(
+            f"predictions {predictions.shape} and labels {labels.shape} must be equal 1-D"
+        )
     if predictions.size == 0:
         raise ValueError("accuracy of zero examples is undefined")
     return float(np.count_nonzero(predictions == labels) / predictions.size)
@@ -45,7 +49,10 @@ def accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:
 def confusion_matrix(pred: np.ndarray, labels: np.ndarray, k: int = 10) -> np.ndarray:
     r"""Counts of (true class, predicted class) pairs: rows are true classes, columns predictions.
 
-    $$ C_{rc} = \sum_{j=1}^{m} \mathbb{1}\left[y_j = r\right]\, \mathbb{1}\left[\hat{y}_j = c\right], \qquad \mathrm{accuracy} = \frac{\mathrm{tr}\, C}{m} $$
+    $$
+    C_{rc} = \sum_{j=1}^{m} \mathbb{1}\left[y_j = r\right]\, \mathbb{1}\left[\hat{y}_j = c\right],
+    \qquad \mathrm{accuracy} = \frac{\mathrm{tr}\, C}{m}
+    $$
 
     Derivation: [accuracy][eq-accuracy].
 

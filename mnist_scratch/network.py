@@ -19,7 +19,9 @@ INIT_SCHEMES = ("uniform", "he")
 def affine(W: np.ndarray, A: np.ndarray, b: np.ndarray) -> np.ndarray:
     r"""Affine step of a layer: weights times inputs plus a bias broadcast over the columns.
 
-    $$ Z = W A + b $$
+    $$
+    Z = W A + b
+    $$
 
     Derivation: [affine step][eq-affine].
 
@@ -57,7 +59,11 @@ def init_params(
 ) -> dict[str, np.ndarray]:
     r"""Initial weights and biases of the two layers.
 
-    $$ \text{uniform:}\quad W_1, b_1, W_2, b_2 \sim \mathcal{U}(-0.5,\, 0.5) \qquad \text{he:}\quad W_\ell \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n_{\text{in}}}\right),\ b_\ell = 0 $$
+    $$
+    \text{uniform:}\quad W_1, b_1, W_2, b_2 \sim \mathcal{U}(-0.5,\, 0.5)
+    \qquad
+    \text{he:}\quad W_\ell \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n_{\text{in}}}\right),\ b_\ell = 0
+    $$
 
     ``"uniform"`` is the seeds' scheme (``np.random.rand(...) - 0.5`` for all four arrays); ``"he"``
     scales each weight matrix to its fan-in $n_{\text{in}}$ (784 for $W_1$, ``hidden`` for $W_2$)
@@ -101,7 +107,12 @@ def init_params(
     if min(hidden, inputs, classes) < 1:
         raise ValueError(f"layer widths must be at least 1, got {inputs}-{hidden}-{classes}")
     rng = np.random.default_rng(rng)
-    shapes = {"W1": (hidden, inputs), "b1": (hidden, 1), "W2": (classes, hidden), "b2": (classes, 1)}
+    shapes = {
+        "W1": (hidden, inputs),
+        "b1": (hidden, 1),
+        "W2": (classes, hidden),
+        "b2": (classes, 1),
+    }
     params = {}
     for name, shape in shapes.items():
         if scheme == "uniform":
@@ -117,7 +128,10 @@ def init_params(
 def forward(params: dict[str, np.ndarray], X: np.ndarray) -> dict[str, np.ndarray]:
     r"""Forward pass over a batch of columns, keeping what back-propagation needs.
 
-    $$ Z_1 = W_1 X + b_1,\quad A_1 = \mathrm{ReLU}(Z_1),\quad Z_2 = W_2 A_1 + b_2,\quad A_2 = \mathrm{softmax}(Z_2) $$
+    $$
+    Z_1 = W_1 X + b_1,\quad A_1 = \mathrm{ReLU}(Z_1),
+    \quad Z_2 = W_2 A_1 + b_2,\quad A_2 = \mathrm{softmax}(Z_2)
+    $$
 
     Derivation: [forward pass][eq-forward].
 
@@ -157,7 +171,15 @@ def backward(
 ) -> dict[str, np.ndarray]:
     r"""Gradients of the mean cross-entropy with respect to every parameter.
 
-    $$ \delta_2 = A_2 - Y,\ \ dW_2 = \tfrac{1}{m}\delta_2 A_1^{\top},\ \ db_2 = \tfrac{1}{m}\textstyle\sum_j \delta_2,\ \ \delta_1 = (W_2^{\top}\delta_2) \odot \mathrm{ReLU}'(Z_1),\ \ dW_1 = \tfrac{1}{m}\delta_1 X^{\top},\ \ db_1 = \tfrac{1}{m}\textstyle\sum_j \delta_1 $$
+    $$
+    \begin{aligned}
+    \delta_2 &= A_2 - Y, & dW_2 &= \tfrac{1}{m}\,\delta_2 A_1^{\top},
+      & db_2 &= \tfrac{1}{m} \textstyle\sum_j \delta_{2,:j}, \\
+    \delta_1 &= (W_2^{\top}\delta_2) \odot \mathrm{ReLU}'(Z_1),
+      & dW_1 &= \tfrac{1}{m}\,\delta_1 X^{\top},
+      & db_1 &= \tfrac{1}{m} \textstyle\sum_j \delta_{1,:j}
+    \end{aligned}
+    $$
 
     Derivation: [back-propagation][eq-backward].
 
@@ -198,7 +220,9 @@ def backward(
 def predict(params: dict[str, np.ndarray], X: np.ndarray) -> np.ndarray:
     r"""Predicted class of each column: the most probable class under the network.
 
-    $$ \hat{y}_j = \arg\max_k\, (A_2)_{kj} $$
+    $$
+    \hat{y}_j = \arg\max_k\, (A_2)_{kj}
+    $$
 
     Derivation: [accuracy][eq-accuracy].
 

@@ -18,7 +18,9 @@ def gd_update(
 ) -> np.ndarray:
     r"""One step of gradient descent.
 
-    $$ \theta \leftarrow \theta - \alpha\, d\theta $$
+    $$
+    \theta \leftarrow \theta - \alpha\, d\theta
+    $$
 
     Derivation: [gradient-descent update][eq-gd-update].
 
@@ -59,7 +61,9 @@ def momentum_update(
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""One step of gradient descent with (heavy-ball) momentum.
 
-    $$ v \leftarrow \mu\, v + d\theta, \qquad \theta \leftarrow \theta - \alpha\, v $$
+    $$
+    v \leftarrow \mu\, v + d\theta, \qquad \theta \leftarrow \theta - \alpha\, v
+    $$
 
     Convention: the velocity accumulates raw gradients and the learning rate multiplies it at
     the step (as PyTorch's SGD does, with dampening 0). With $\mu = 0$ this is exactly
@@ -107,7 +111,9 @@ def momentum_update(
 def constant_lr(step: int, total_steps: int, base_lr: float) -> float:
     r"""Constant learning rate: the same $\alpha$ at every step (the seeds' schedule).
 
-    $$ \alpha_t = \alpha_0 $$
+    $$
+    \alpha_t = \alpha_0
+    $$
 
     Derivation: [gradient-descent update][eq-gd-update].
 
@@ -141,7 +147,10 @@ def constant_lr(step: int, total_steps: int, base_lr: float) -> float:
 def cosine_lr(step: int, total_steps: int, base_lr: float, final_lr: float = 0.0) -> float:
     r"""Cosine-annealed learning rate, from ``base_lr`` at step 0 to ``final_lr`` at the last step.
 
-    $$ \alpha_t = \alpha_{\min} + \tfrac{1}{2}\left(\alpha_0 - \alpha_{\min}\right)\left(1 + \cos\frac{\pi t}{T}\right) $$
+    $$
+    \alpha_t = \alpha_{\min}
+    + \tfrac{1}{2}\left(\alpha_0 - \alpha_{\min}\right)\left(1 + \cos\frac{\pi t}{T}\right)
+    $$
 
     Derivation: [cosine schedule][eq-cosine-schedule].
 
@@ -180,7 +189,12 @@ def learning_rate(
 ) -> float:
     r"""The learning rate of a schedule named in a config: ``"constant"`` or ``"cosine"``.
 
-    $$ \alpha_t = \begin{cases} \alpha_0 & \text{constant} \\ \alpha_{\min} + \tfrac{1}{2}(\alpha_0 - \alpha_{\min})(1 + \cos \frac{\pi t}{T}) & \text{cosine} \end{cases} $$
+    $$
+    \alpha_t = \begin{cases}
+    \alpha_0 & \text{constant} \\
+    \alpha_{\min} + \tfrac{1}{2}(\alpha_0 - \alpha_{\min})(1 + \cos \frac{\pi t}{T}) & \text{cosine}
+    \end{cases}
+    $$
 
     Derivation: [cosine schedule][eq-cosine-schedule].
 
@@ -209,7 +223,8 @@ def learning_rate(
         return constant_lr(step, total_steps, base_lr)
     if schedule == "cosine":
         return cosine_lr(step, total_steps, base_lr, final_lr)
-    raise ValueError(f"unknown learning-rate schedule {schedule!r}; choose one of {', '.join(SCHEDULES)}")
+    choices = ", ".join(SCHEDULES)
+    raise ValueError(f"unknown learning-rate schedule {schedule!r}; choose one of {choices}")
 
 
 def _check_step(step: int, total_steps: int) -> None:
