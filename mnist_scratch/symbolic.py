@@ -66,7 +66,10 @@ class Proof:
         return self.holds
 
     def latex(self) -> str:
-        """The steps as one LaTeX ``aligned`` block, each step labelled in words."""
+        """The steps as one LaTeX ``aligned`` block, each step labelled in words.
+
+        Labels are plain words (no ``_``, ``^`` or braces) because they sit inside ``\\text``.
+        """
         rows = [rf"&\text{{{label}:}} && {sp.latex(expr)}" for label, expr in self.steps]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
@@ -235,8 +238,8 @@ def prove_output_error() -> Proof:
             ("differentiate", sp.Eq(dL, raw)),
             ("evaluate the Kronecker deltas (i is a class: i < K)", sp.Eq(dL, evaluated)),
             ("pull index-free factors out of the sum", sp.Eq(dL, factored)),
-            ("one-hot target: substitute sum_j y_j = 1", sp.Eq(dL, used)),
-            ("minus (a_i - y_i)", difference),
+            ("one-hot target: substitute the sum of y = 1", sp.Eq(dL, used)),
+            ("minus the claim a - y", difference),
         ),
         holds=difference == 0,
     )
@@ -268,7 +271,7 @@ def prove_output_error_for(classes: int) -> Proof:
         steps=(
             ("loss", L),
             ("gradient", gradient),
-            ("gradient minus (a - y), with sum y = 1", difference),
+            ("gradient minus (a - y), given the sum of y = 1", difference),
         ),
         holds=difference.is_zero_matrix is True,
     )
@@ -299,7 +302,7 @@ def prove_softmax_jacobian() -> Proof:
         steps=(
             ("differentiate", sp.Eq(dA, raw)),
             ("evaluate the Kronecker delta (j is a class: j < K)", sp.Eq(dA, evaluated)),
-            ("minus a_i (delta_ij - a_j)", difference),
+            ("minus the claim a (delta - a)", difference),
         ),
         holds=difference == 0,
     )
@@ -353,8 +356,8 @@ def prove_softmax_shift() -> Proof:
         claim="softmax(z - c) = softmax(z) for any shift c, any K",
         steps=(
             ("shifted softmax", sp.Eq(a_shifted, shifted)),
-            ("split e^{z - c} = e^{-c} e^z and cancel e^{-c}", sp.Eq(a_shifted, factored)),
-            ("minus softmax(z)_i", difference),
+            ("split each exponential and cancel the common factor", sp.Eq(a_shifted, factored)),
+            ("minus softmax(z)", difference),
         ),
         holds=difference == 0,
     )
