@@ -284,13 +284,16 @@ class _MirrorDown(DataError):
 
 
 def http_get(url: str, *, timeout: float, deadline: float, max_bytes: int,
-             progress: bool | None = None, label: str | None = None) -> bytes:
+             started: float | None = None, progress: bool | None = None,
+             label: str | None = None) -> bytes:
     r"""GET ``url`` and return the body, within ``timeout`` per wait and ``deadline`` overall.
 
-    Raises ``DataError`` on an HTTP error status, an HTML page, a body shorter than its
-    ``Content-Length``, more than ``max_bytes``, or running out of time.
+    ``timeout`` bounds the connection and every silence while reading (a server that accepts
+    and never answers); ``deadline`` counts from ``started`` (default: now) and stops a server
+    that trickles. Raises ``DataError`` on an HTTP error status, an HTML page, a body shorter
+    than its ``Content-Length``, more than ``max_bytes``, or running out of time.
     """
-    start = time.monotonic()
+    start = time.monotonic() if started is None else started
     request = urllib.request.Request(url, headers={"User-Agent": "mnist_scratch"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:
@@ -302,7 +305,7 @@ def http_get(url: str, *, timeout: float, deadline: float, max_bytes: int,
                 raise DataError(f"{url}: {total} bytes announced, more than expected")
             body = bytearray()
             with Progress(label or url, total, enabled=progress) as bar:
-                while block := resp.read(1 << 16):
+                while block := resp.read1(1 << 16):  # returns as data arrive
                     body += block
                     bar.update(len(block))
                     if len(body) > max_bytes:
@@ -378,12 +381,11 @@ class _Fetch:
         start = time.monotonic()
         for name in self.missing:
             url = base + name + ".gz"
-            left = self.config.deadline - (time.monotonic() - start)
             try:
-                if left <= 0:
+                if time.monotonic() - start > self.config.deadline:
                     raise _MirrorDown(f"{base}: not finished after {self.config.deadline:g} s")
-                body = http_get(url, timeout=self.config.timeout, deadline=left,
-                                max_bytes=MAX_SIZE[FILES[name].kind] + (1 << 20),
+                body = http_get(url, timeout=self.config.timeout, deadline=self.config.deadline,
+                                started=start, max_bytes=MAX_SIZE[FILES[name].kind] + (1 << 20),
                                 progress=self.progress, label=f"{name}.gz")
                 buf = gunzip([body], max_size=MAX_SIZE[FILES[name].kind], where=url)
                 del body

