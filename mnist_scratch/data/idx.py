@@ -77,10 +77,10 @@ def parse_header(head: bytes, total_size: int, *, ndim: int, where: str) -> tupl
     --------
     >>> parse_header(bytes([0, 0, 8, 1, 0, 0, 0, 3]), 11, ndim=1, where="labels")
     (3,)
-    >>> parse_header(bytes([0, 0, 8, 1, 0, 0, 0, 3]), 9, ndim=1, where="labels")
+    >>> parse_header(bytes([0, 0, 8, 1, 0, 0, 0, 3]), 9, ndim=1, where="f")
     Traceback (most recent call last):
     ...
-    mnist_scratch.data.errors.DataError: labels: header says 3 items (11 bytes) but the file has 9 bytes
+    mnist_scratch.data.errors.DataError: f: header says 3 items (11 bytes) but the file has 9 bytes
     """
     if len(head) < 4:
         raise DataError(f"{where}: only {len(head)} bytes, too short for an IDX header")

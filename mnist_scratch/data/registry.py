@@ -135,10 +135,12 @@ def extract_members(tgz: Path, names: Iterable[str], dest: Path, *,
                     name = name[len(strip):]
                 if not name:
                     continue
-                member = member.replace(name=name, deep=False)
+                # The filter returns the member as it will be written (e.g. a leading "/"
+                # removed), or raises for anything unsafe.
+                member = tarfile.data_filter(member.replace(name=name, deep=False), str(dest))
                 tar.extract(member, dest, filter="data")
                 if member.isfile():
-                    out.append(dest / name)
+                    out.append(dest / member.name)
     except tarfile.FilterError as exc:
         raise DataError(f"{tgz}: refused unsafe archive member ({exc})") from None
     except (tarfile.TarError, EOFError, OSError) as exc:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
-import socket
 import tempfile
 import time
 import urllib.error
@@ -319,10 +318,10 @@ def http_get(url: str, *, timeout: float, deadline: float, max_bytes: int,
         raise DataError(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
+        if isinstance(reason, TimeoutError):
             reason = f"no answer within {timeout:g} s"
         raise _MirrorDown(f"{url}: cannot connect ({reason})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise _MirrorDown(f"{url}: no answer within {timeout:g} s") from None
     except http.client.IncompleteRead as exc:
         raise DataError(f"{url}: truncated body ({len(exc.partial)} bytes)") from None
