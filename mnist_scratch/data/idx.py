@@ -212,7 +212,10 @@ def read_idx_bytes(path: Path, *, ndim: int, max_size: int, where: str | None = 
             buf = gunzip(iter_file(f), max_size=max_size, where=where)
             parse_header(bytes(buf[: header_size(ndim)]), len(buf), ndim=ndim, where=where)
             return buf
-        if str(path).endswith(".gz") and not looks_like_html(head):
+        expected = "gzip data" if str(path).endswith(".gz") else "an IDX file"
+        if looks_like_html(head):
+            raise DataError(f"{where}: is an HTML page, not {expected} (a saved error page?)")
+        if expected == "gzip data":
             raise DataError(f"{where}: not gzip data (starts with 0x{head[:4].hex()})")
         parse_header(head, size, ndim=ndim, where=where)
         if size > max_size:

@@ -245,7 +245,7 @@ def from_data_dir(dataset: str, directory: Path) -> tuple[dict[str, _Part], dict
 
     Nothing falls back: a missing or bad file is a ``DataError`` naming it.
     """
-    directory = Path(directory).expanduser()
+    directory = Path(directory).expanduser().absolute()  # messages then name the full path
     if not directory.exists():
         raise DataError(f"data directory {directory} does not exist")
     if not directory.is_dir():
@@ -478,8 +478,10 @@ def obtain(dataset: str = "mnist", data_dir: Path | str | None = None, force: bo
                 if job.missing:
                     job.fetch()
         if job.missing:
+            what = (TITLES[dataset] if len(job.missing) == len(FILES)
+                    else f"{TITLES[dataset]}'s {', '.join(job.missing)}")
             raise DataError(
-                f"could not get {TITLES[dataset]}'s {', '.join(job.missing)}; tried: "
+                f"could not get {what}; tried: "
                 f"{'; '.join(job.tried) or 'nothing'}. To place the files by hand, put the "
                 "four IDX files (raw or .gz) in a directory and pass --data-dir DIR or set "
                 f"MNIST_SCRATCH_DATA_DIR, or copy them into {job.dir}")
