@@ -104,13 +104,15 @@ def load(dataset: str = "mnist", data_dir: str | Path | None = None, force: bool
 def design_matrix(images: np.ndarray, dtype=np.float32) -> np.ndarray:
     r"""Scale uint8 images to ``[0, 1]``: one row per example, C-contiguous.
 
-    $$ X = \tfrac{1}{255}\, P^\top \in [0, 1]^{784 \times m} $$
+    $$
+    X = \tfrac{1}{255}\, P^\top \in [0, 1]^{784 \times m}
+    $$
 
     where ``P`` is the ``(m, 784)`` pixel array. The function returns the rows ``P / 255``;
     the math takes ``design_matrix(images).T``, a ``(784, m)`` view with no copy, and slicing a
     mini-batch of rows stays contiguous.
 
-    Derivation: [design matrix][eq-design-matrix].
+    Derivation: [design matrix][eq-design-matrix] (defined on the data page).
 
     Parameters
     ----------
