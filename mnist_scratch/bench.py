@@ -158,6 +158,7 @@ class Rows:
     """Float32 design-matrix rows and labels, as the training loop keeps them."""
 
     X_train: np.ndarray  # (m, 784) float32, C-contiguous
+    images: np.ndarray  # (m, 784) uint8: the rows X_train was made from
     y_train: np.ndarray  # (m,) uint8
     X_test: np.ndarray  # (m_test, 784)
     y_test: np.ndarray  # (m_test,)
@@ -170,7 +171,7 @@ def real_rows(data_dir: Path | None = None) -> Rows:
 
     ds = load(data_dir=data_dir)
     return Rows(
-        design_matrix(ds.train_images), np.asarray(ds.train_labels),
+        design_matrix(ds.train_images), np.asarray(ds.train_images), np.asarray(ds.train_labels),
         design_matrix(ds.test_images), np.asarray(ds.test_labels), "mnist",
     )
 
@@ -184,7 +185,8 @@ def synthetic_rows(m: int, seed: int = 0) -> Rows:
     images = rng.integers(0, 256, size=(m + m_test, 784), dtype=np.uint8)
     labels = rng.integers(0, CLASSES, size=m + m_test).astype(np.uint8)
     X = design_matrix(images)
-    return Rows(X[:m].copy(), labels[:m], X[m:].copy(), labels[m:], "synthetic")
+    return Rows(X[:m].copy(), images[:m].copy(), labels[:m], X[m:].copy(), labels[m:],
+                "synthetic")
 
 
 def recipe() -> dict[str, Any]:
@@ -237,7 +239,7 @@ def full_batch(rows: Rows, rounds: int) -> dict[str, Any]:
         "ratio": ratio(t["step"], t["products"]),
         "products_over_stream": ratio(t["products"], t["stream"]),
         "target": TARGETS["full_batch_ratio"],
-        "per_round_ratio": [round(a / b, 3) for a, b in zip(t["step"], t["products"])],
+        "per_round_ratio": [round(a / b, 3) for a, b in zip(t["step"], t["products"], strict=True)],
     }
 
 
@@ -252,15 +254,28 @@ class NumpyEpoch:
     ``np.take`` for images, one for one-hot targets), then steps through contiguous row slices
     whose ``.T`` views are the ``(784, B)`` inputs, with heavy-ball momentum and a cosine
     learning rate, exactly the operations of `mnist_scratch.train.train`'s mini-batch branch.
+
+    ``gather`` tries two other layouts with the same permutation, hence the same batches and
+    bit-identical parameters: ``"batch"`` gathers each batch's rows into a small reused buffer
+    (no 188 MB shuffled copy written then read back); ``"uint8"`` gathers the batch's uint8
+    image rows (a quarter of the bytes) and scales them to float32 as `design_matrix` does.
     """
 
-    def __init__(self, rows: Rows, hidden: int, batch: int, opt: dict[str, Any], seed: int = 0):
+    GATHERS = ("copy", "batch", "uint8")
+
+    def __init__(self, rows: Rows, hidden: int, batch: int, opt: dict[str, Any], seed: int = 0,
+                 gather: str = "copy"):
         X_rows = rows.X_train
         self.m = X_rows.shape[0]
         self.X_rows = X_rows
+        self.images = rows.images
+        self.gather = gather
         self.Y_rows = np.ascontiguousarray(one_hot(rows.y_train, CLASSES, dtype=X_rows.dtype).T)
-        self.rows = np.empty_like(X_rows)  # (m, 784): this epoch's shuffled rows
-        self.targets = np.empty_like(self.Y_rows)  # (m, 10)
+        rows_kept = self.m if gather == "copy" else batch
+        self.rows = np.empty((rows_kept, X_rows.shape[1]), X_rows.dtype)  # shuffled rows
+        self.targets = np.empty((rows_kept, CLASSES), X_rows.dtype)  # their one-hot rows
+        self.pixels = np.empty((batch, X_rows.shape[1]), np.uint8) if gather == "uint8" else None
+        self.order = np.arange(self.m)
         self.batch = batch
         self.opt = opt
         self.rng = np.random.default_rng(seed)
@@ -271,17 +286,32 @@ class NumpyEpoch:
         self.shuffle()
 
     def shuffle(self) -> None:
-        order = self.rng.permutation(self.m)
-        np.take(self.X_rows, order, axis=0, out=self.rows)
-        np.take(self.Y_rows, order, axis=0, out=self.targets)
+        self.order = self.rng.permutation(self.m)
+        if self.gather == "copy":
+            np.take(self.X_rows, self.order, axis=0, out=self.rows)
+            np.take(self.Y_rows, self.order, axis=0, out=self.targets)
+
+    def _batch(self, start: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs ``(784, width)`` and targets ``(10, width)`` of the batch at ``start``."""
+        if self.gather == "copy":
+            return self.rows[start : start + width].T, self.targets[start : start + width].T
+        index = self.order[start : start + width]
+        n = index.shape[0]
+        X, Y = self.rows[:n], self.targets[:n]
+        if self.gather == "uint8":
+            np.take(self.images, index, axis=0, out=self.pixels[:n])
+            np.divide(self.pixels[:n], 255, out=X, dtype=X.dtype)  # as design_matrix does
+        else:
+            np.take(self.X_rows, index, axis=0, out=X)
+        np.take(self.Y_rows, index, axis=0, out=Y)
+        return X.T, Y.T
 
     def loop(self, columns: int | None = None) -> None:
         """Every step of one epoch; ``columns=1`` runs the same calls on 1-column batches."""
         params, velocity, opt, B = self.params, self.velocity, self.opt, self.batch
         width = B if columns is None else columns
         for step, start in enumerate(range(0, self.m, B)):
-            X = self.rows[start : start + width].T  # (784, B) view of contiguous rows
-            Y = self.targets[start : start + width].T  # (10, B)
+            X, Y = self._batch(start, width)  # (784, B), (10, B): views of contiguous rows
             lr = learning_rate(opt["schedule"], step, self.steps, opt["lr"])
             grads = backward(params, X, Y, forward(params, X))
             for name, theta in params.items():
@@ -293,7 +323,7 @@ class NumpyEpoch:
         W1 = self.params["W1"]
         delta1 = np.ones((W1.shape[0], self.batch), dtype=W1.dtype)
         for start in range(0, self.m, self.batch):
-            X = self.rows[start : start + self.batch].T
+            X = self._batch(start, self.batch)[0]
             W1 @ X
             delta1[:, : X.shape[1]] @ X.T
 
@@ -331,6 +361,10 @@ def minibatch(rows: Rows, rounds: int, batches: Sequence[int], opt: dict[str, An
             "stream": lambda: np.add.reduce(rows.X_train, axis=None),
             "copy": lambda e=e: np.copyto(e.rows, rows.X_train),
         }
+        variants = {g: NumpyEpoch(rows, hidden=10, batch=B, opt=opt, gather=g)
+                    for g in NumpyEpoch.GATHERS[1:]}
+        for g, ev in variants.items():
+            fns[f"epoch_gather_{g}"] = ev.epoch
         if _has_threadpoolctl():
 
             def epoch_1t(e=e) -> None:
@@ -355,6 +389,11 @@ def minibatch(rows: Rows, rounds: int, batches: Sequence[int], opt: dict[str, An
                 "fixed_per_step_overhead": fixed,
             },
             "fixed_us_per_step": round(1e3 * fixed / e.steps, 2),
+            "gather_alternatives": {
+                g: {"epoch_ms": ms(t[f"epoch_gather_{g}"]),
+                    "speedup": ratio(t["epoch"], t[f"epoch_gather_{g}"])}
+                for g in variants
+            },
         }
         if "epoch_blas1" in t:
             rec["epoch_blas1_ms"] = ms(t["epoch_blas1"])
@@ -378,7 +417,7 @@ class TorchIdiomatic:
         self.torch = torch
         self.model = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, CLASSES))
         with torch.no_grad():  # the same starting weights as the NumPy network
-            for layer, (W, b) in zip((self.model[0], self.model[2]), (("W1", "b1"), ("W2", "b2"))):
+            for layer, (W, b) in ((self.model[0], ("W1", "b1")), (self.model[2], ("W2", "b2"))):
                 layer.weight.copy_(torch.from_numpy(params[W]))
                 layer.bias.copy_(torch.from_numpy(params[b].ravel()))
         self.optim = torch.optim.SGD(self.model.parameters(), lr=opt["lr"],
@@ -399,7 +438,8 @@ class TorchIdiomatic:
             for group in self.optim.param_groups:
                 group["lr"] = lr
             self.optim.zero_grad(set_to_none=True)
-            loss = self.loss(self.model(X[start : start + self.batch]), y[start : start + self.batch])
+            stop = start + self.batch
+            loss = self.loss(self.model(X[start:stop]), y[start:stop])
             loss.backward()
             self.optim.step()
 
@@ -523,8 +563,8 @@ def time_to_accuracy(rows: Rows, epochs: int | None) -> dict[str, Any]:
             "wall_time_s": hist["time_s"][first],
         }
     return {
-        "config": {name: getattr(config, name) for name in
-                   ("hidden", "init", "lr", "schedule", "momentum", "epochs", "batch_size", "seed")},
+        "config": {name: getattr(config, name) for name in (
+            "hidden", "init", "lr", "schedule", "momentum", "epochs", "batch_size", "seed")},
         "data": rows.source,
         "final_test_accuracy": hist["test_accuracy"][-1],
         "train_time_s": result.train_time_s,
@@ -595,13 +635,17 @@ def summary(results: dict[str, Any]) -> list[dict[str, Any]]:
         add("2", f"epoch (H=10, B={rec['batch']}) ÷ one stream of the rows", rec["ratio"], None)
         if "ratio_blas1" in rec:
             add("2", f"same, BLAS on 1 thread (B={rec['batch']})", rec["ratio_blas1"], None)
+        for g, alt in rec["gather_alternatives"].items():
+            add("2", f"epoch speed-up, {g} per-batch gather, same batches (B={rec['batch']})",
+                alt["speedup"], None)
     tv = results["torch"]
     if "skipped" in tv:
         rows.append({"part": "3", "measure": "NumPy ÷ PyTorch", "value": "skipped",
                      "target": None, "met": None})
     else:
         for s in tv["settings"]:
-            threads = f"{s['numpy_blas_threads']} thread{'s' if s['numpy_blas_threads'] > 1 else ''}"
+            n = s["numpy_blas_threads"]
+            threads = f"{n} thread{'s' if n > 1 else ''}"
             add("3", f"NumPy ÷ idiomatic PyTorch (H={s['hidden']}, {threads})",
                 s["ratio_idiomatic"], s["target"])
             add("3", f"NumPy ÷ PyTorch, same formulas (H={s['hidden']}, {threads})",
@@ -660,19 +704,22 @@ def render_markdown(results: dict[str, Any]) -> str:
               f"| Python / NumPy | {env['python']} / {env['numpy']} |",
               f"| BLAS | {blas.get('internal_api', '?')} {blas.get('version', '')}, kernel "
               f"{blas.get('architecture', '?')}, {env['blas_threads']} thread(s) |"]
-    lines += [f"| `{k}` | {_cell(v) if v is not None else 'unset'} |" for k, v in env["env"].items()]
+    lines += [f"| `{k}` | {'unset' if v is None else _cell(v)} |" for k, v in env["env"].items()]
     lines += [f"| load average (start → end) | {env['load_average_start']} → "
               f"{env.get('load_average_end')} |"]
     mb = results["minibatch"]
     lines += ["", "| batch | epoch ms | stream ms | shuffle | BLAS products | other math | "
-              "fixed per-step cost | µs per step | epoch, BLAS 1 thread |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "fixed per-step cost | µs per step | epoch, BLAS 1 thread | epoch, per-batch "
+              "gather | epoch, uint8 per-batch gather |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for rec in mb["batches"]:
         s = rec["split_ms"]
         lines.append(f"| {rec['batch']} | {rec['epoch_ms']} | {rec['stream_ms']} | {s['shuffle']} "
                      f"| {s['blas_products']} | {s['other_math']} | "
                      f"{s['fixed_per_step_overhead']} | {rec['fixed_us_per_step']} | "
-                     f"{_cell(rec.get('epoch_blas1_ms'))} |")
+                     f"{_cell(rec.get('epoch_blas1_ms'))} | "
+                     + " | ".join(str(a["epoch_ms"]) for a in rec["gather_alternatives"].values())
+                     + " |")
     tv = results["torch"]
     if "settings" in tv:
         lines += ["", f"PyTorch {tv['torch']}, batch {tv['batch']}, SGD momentum "
