@@ -14,6 +14,14 @@ window.MathJax = {
     processEscapes: true,
     processEnvironments: true,
   },
+  chtml: {
+    // Material's instant navigation swaps <head> for a copy of it: a <style> element copied
+    // keeps its text but not rules added later through the CSSOM, which is how MathJax adds
+    // each character's glyph rule as it first meets it (adaptive CSS). Formulas then stay in
+    // the DOM, typeset, with no glyphs: blank. With adaptiveCSS off, every rule is in the
+    // stylesheet's text from the start and survives the copy.
+    adaptiveCSS: false,
+  },
   options: {
     ignoreHtmlClass: "md-container|md-header|md-dialog|md-skip|md-overlay|md-toggle",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex",

@@ -1,0 +1,242 @@
+"""The built site in a real browser (Debian's chromium, driven by Playwright): every page.
+
+Rendered means visible: a formula can be in the DOM, typeset, and blank on screen (see
+DESIGN.md, the instant-navigation trap), so each displayed formula is screenshotted and must
+have ink, on a fresh load and again after Material's instant navigation from another page.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from test_site_build import built_site, html_pages, site_port
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+REQUIRED = os.environ.get("MNIST_SCRATCH_REQUIRE_BROWSER") == "1"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Where formulas live once rendered, on either kind of page.
+MATH = ".arithmatex, .jp-RenderedMarkdown, .jp-RenderedLatex"
+# Text left over after typesetting: any of these means a formula was not rendered.
+LEFTOVER_JS = """() => {
+  const raw = [];
+  for (const el of document.querySelectorAll('.arithmatex, .jp-RenderedMarkdown, .jp-RenderedLatex')) {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll('mjx-container, code, pre, script, style').forEach(n => n.remove());
+    const text = copy.textContent;
+    for (const d of ['$$', '\\\\[', '\\\\(', '\\\\begin{']) {
+      if (text.includes(d)) raw.push(text.trim().slice(0, 80));
+    }
+  }
+  return raw;
+}"""
+UNTYPESET_JS = """() => [...document.querySelectorAll('.arithmatex')]
+  .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent.slice(0, 60))"""
+BROKEN_IMAGES_JS = """() => [...document.images]
+  .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.getAttribute('src'))"""
+
+
+def _chromium_or_skip() -> str:
+    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    if REQUIRED:
+        pytest.fail(f"{CHROMIUM} is missing and MNIST_SCRATCH_REQUIRE_BROWSER=1", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _chromium_or_skip()
+    site = built_site(tmp_path_factory)
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", site_port()), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def pages(server: str, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    site = built_site(tmp_path_factory)
+    urls = []
+    for page in html_pages(site):
+        rel = page.parent.relative_to(site).as_posix()
+        urls.append(f"{server}/" if rel == "." else f"{server}/{rel}/")
+    return urls
+
+
+class Visit:
+    """One browser tab that records every problem it sees."""
+
+    def __init__(self, context, server: str) -> None:
+        self.server = server
+        self.problems: list[str] = []
+        self.page = context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._response)
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.problems.append(f"console error: {msg.text}")
+
+    def _failed(self, request) -> None:
+        # Requests to other hosts are aborted by the route below and reported there; a local
+        # request the browser itself abandons when the page changes (ERR_ABORTED) is no fault.
+        if urlsplit(request.url).hostname == "127.0.0.1" and request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def wait_for_math(self) -> None:
+        """Until every arithmatex element holds a typeset formula and MathJax is idle."""
+        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        self.page.wait_for_function(f"() => {UNTYPESET_JS}().length === 0", timeout=15_000)
+        self.page.evaluate("() => MathJax.startup.promise")
+
+    def check_rendered(self, label: str) -> int:
+        page = self.page
+        if errors := page.locator("mjx-merror").count():
+            self.problems.append(f"{label}: {errors} MathJax error(s)")
+        if raw := page.evaluate(LEFTOVER_JS):
+            self.problems.append(f"{label}: raw TeX left: {raw[:3]}")
+        if untypeset := page.evaluate(UNTYPESET_JS):
+            self.problems.append(f"{label}: not typeset: {untypeset[:3]}")
+        if broken := page.evaluate(BROKEN_IMAGES_JS):
+            self.problems.append(f"{label}: images not loaded: {broken}")
+        return self.check_ink(label)
+
+    def check_ink(self, label: str) -> int:
+        """Screenshot each displayed formula; a formula with no ink was rendered blank."""
+        formulas = self.page.locator("mjx-container[display='true']")
+        for index in range(formulas.count()):
+            formula = formulas.nth(index)
+            formula.scroll_into_view_if_needed()
+            if (ink := _ink(formula.screenshot(animations="disabled"))) < 0.004:
+                self.problems.append(f"{label}: formula {index} is blank on screen (ink {ink:.4f})")
+        return formulas.count()
+
+
+def _ink(png: bytes) -> float:
+    """Fraction of pixels that differ clearly from the image's most common colour."""
+    from PIL import Image
+
+    gray = Image.open(io.BytesIO(png)).convert("L")
+    histogram = gray.histogram()
+    background = max(range(256), key=histogram.__getitem__)
+    inked = sum(histogram[v] for v in range(256) if abs(v - background) > 64)
+    return inked / max(sum(histogram), 1)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, server: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def only_local(route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    context.outside = outside
+    yield context
+    context.close()
+    assert not outside, f"requests left 127.0.0.1: {sorted(set(outside))}"
+
+
+def test_every_page_renders_its_math_offline_on_a_fresh_load(context, server, pages) -> None:
+    visit = Visit(context, server)
+    formulas = 0
+    for url in pages:
+        visit.page.goto(url, wait_until="load")
+        visit.wait_for_math()
+        formulas += visit.check_rendered(url)
+    assert formulas > 0, "no displayed formula anywhere: is MathJax running?"
+    assert not visit.problems, "\n".join(visit.problems)
+
+
+def test_every_page_renders_its_math_after_instant_navigation(context, server, pages) -> None:
+    visit = Visit(context, server)
+    page = visit.page
+    for url in pages:
+        start = f"{server}/notation/" if url == f"{server}/" else f"{server}/"
+        page.goto(start, wait_until="load")
+        visit.wait_for_math()
+        page.evaluate("() => { window.__sameDocument = true; }")
+        # A click on an ordinary link: Material's instant navigation takes it over.
+        page.evaluate(
+            """(href) => { const a = document.createElement('a'); a.href = href;
+                           document.querySelector('article').appendChild(a); a.click(); }""",
+            url,
+        )
+        page.wait_for_function("(href) => location.href === href", arg=url)
+        assert page.evaluate("() => window.__sameDocument === true"), f"{url}: full reload"
+        visit.wait_for_math()
+        visit.check_rendered(f"{url} (instant)")
+    assert not visit.problems, "\n".join(visit.problems)
+
+
+def test_an_equation_code_link_lands_on_the_function(context, server, pages) -> None:
+    visit = Visit(context, server)
+    page = visit.page
+    followed = 0
+    for url in pages:
+        if "/derivations/" not in url:
+            continue
+        page.goto(url, wait_until="load")
+        links = page.locator(".equation .equation-code a.autorefs")
+        if not links.count():
+            continue
+        link = links.first
+        identifier = urlsplit(link.get_attribute("href")).fragment
+        link.scroll_into_view_if_needed()
+        link.click()
+        page.wait_for_function("(id) => location.hash === '#' + id", arg=identifier)
+        entry = page.locator(f"[id='{identifier}']")
+        entry.wait_for(state="visible")
+        assert "/api/" in page.url, page.url
+        box = entry.bounding_box()
+        assert box is not None and 0 <= box["y"] < 900, f"{identifier} is not in view: {box}"
+        followed += 1
+    assert followed, "no derivation page has an equation code link"
+    assert not visit.problems, "\n".join(visit.problems)
+
