@@ -584,7 +584,9 @@ def peak_rss(args: Sequence[str], timeout: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="mnist-bench-") as tmp:
         argv = [sys.executable, "-m", "mnist_scratch.train", *args, "--out", tmp]
         tick = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # stderr to a file, not a pipe: a chatty child can never block on a full pipe.
+        log = open(Path(tmp) / "stderr.txt", "w+b")  # noqa: SIM115 - closed below
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
         deadline = tick + timeout
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -592,12 +594,14 @@ def peak_rss(args: Sequence[str], timeout: float) -> dict[str, Any]:
                 break
             if time.perf_counter() > deadline:
                 child.kill()
-                pid, status, usage = os.wait4(child.pid, 0)
+                os.wait4(child.pid, 0)
+                log.close()
                 return {"command": _shown(args), "error": f"timed out after {timeout:.0f} s"}
             time.sleep(0.05)
         child.returncode = os.waitstatus_to_exitcode(status)
-        err = child.stderr.read().decode(errors="replace").strip().splitlines()
-        child.stderr.close()
+        log.seek(0)
+        err = log.read().decode(errors="replace").strip().splitlines()
+        log.close()
     rec = {
         "command": _shown(args),
         "exit_status": child.returncode,

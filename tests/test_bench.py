@@ -98,3 +98,22 @@ def test_bad_option_is_one_line_error(tmp_path, capsys):
     assert bench.main(["--synthetic", "10", "--no-torch", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_gather_layouts_train_identically():
+    """The alternative layouts the benchmark times change speed only: same batches, same bits."""
+    import numpy as np
+
+    rows = bench.synthetic_rows(300)
+    opt = dict(bench.FALLBACK_RECIPE, batch_size=64)
+    trained = {}
+    for gather in bench.NumpyEpoch.GATHERS:
+        e = bench.NumpyEpoch(rows, hidden=4, batch=64, opt=opt, seed=3, gather=gather)
+        with np.errstate(all="ignore"):
+            e.epoch()
+            e.epoch()
+        trained[gather] = e.params
+    assert all(np.isfinite(p).all() for p in trained["copy"].values())
+    for gather, params in trained.items():
+        for name, value in params.items():
+            np.testing.assert_array_equal(value, trained["copy"][name], err_msg=gather)
