@@ -434,7 +434,7 @@
       const label = this.digits.labels[i];
       const truth = this.q("truth");
       truth.textContent = `Test image ${this.digits.indices[i]}, true label ${label}: ` +
-        (out.predicted === label ? "correct." : "wrong.");
+        (out.predicted === label ? "right." : "wrong.");
       truth.classList.toggle("pg-wrong", out.predicted !== label);
       return out;
     }
@@ -467,7 +467,7 @@
       if (result) {
         prediction.textContent = String(best);
         this.root.dataset.prediction = String(best);
-        this.status(`The network reads a ${best}, with probability ${(100 * result.a2[best]).toFixed(1)}%.`);
+        this.status(`Read as ${best}, with probability ${(100 * result.a2[best]).toFixed(1)}%.`);
       } else {
         prediction.textContent = "?";
         this.root.dataset.prediction = "";

@@ -123,7 +123,7 @@
     accuracyCurve() {
       const n = this.frames.length, W = 400, H = 80, L = 30, B = 14;
       const x = (i) => L + ((W - L - 6) * i) / Math.max(1, n - 1);
-      const y = (acc) => 4 + (H - B - 4) * (1 - acc);
+      const y = (acc) => 8 + (H - B - 8) * (1 - acc);
       const node = svg("svg", { class: "watch-curve", viewBox: `0 0 ${W} ${H}`, role: "img",
         "aria-label": "Test accuracy at each snapshot" });
       node.append(
