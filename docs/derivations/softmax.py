@@ -62,7 +62,6 @@ a_i
 # $$
 # \mathrm{softmax}(z - c)_i = \frac{e^{z_i - c}}{\sum_{k} e^{z_k - c}}
 # = \frac{e^{-c}\, e^{z_i}}{e^{-c} \sum_{k} e^{z_k}} = \mathrm{softmax}(z)_i
-# \qquad \text{for every } c \in \mathbb{R}
 # $$
 #
 # </div>
