@@ -152,7 +152,9 @@ class Tab:
     """A page in a fresh context that records console errors, failures and outside requests."""
 
     def __init__(self, browser, width: int) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, has_touch=width < 600
+        )
         self.problems: list[str] = []
         self.outside: list[str] = []
         self.context.route("**/*", self._route)
@@ -205,6 +207,20 @@ def draw(page, points: list[tuple[float, float]]) -> None:
     page.mouse.up()
 
 
+def touch_draw(tab: Tab, points: list[tuple[float, float]]) -> None:
+    """The same with a finger: real touch events, which the browser turns into pointer events."""
+    pad = tab.page.locator(".pg-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    cdp = tab.context.new_cdp_session(tab.page)
+    for i, (fx, fy) in enumerate(points):
+        point = {"x": box["x"] + fx * box["width"], "y": box["y"] + fy * box["height"]}
+        kind = "touchStart" if i == 0 else "touchMove"
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_a_drawn_stroke_and_a_test_digit_are_read_like_python(
     tabs, server: str, network: dict, mnist, width: int
@@ -236,6 +252,11 @@ def test_a_drawn_stroke_and_a_test_digit_are_read_like_python(
     page.locator(ROOT).get_by_role("button", name="Clear").click()
     assert page.evaluate(PROBS_JS) == [None] * 10
     assert page.locator(f"{ROOT} .pg-prediction").inner_text() == "?"
+
+    if width < 600:  # a phone: the finger draws
+        touch_draw(tab, [(0.5, 0.15 + 0.07 * i) for i in range(11)])  # a 1
+        page.wait_for_function(f"() => document.querySelector('{ROOT}').dataset.prediction !== ''")
+        assert abs(sum(page.evaluate(PROBS_JS)) - 1) < 1e-9
 
 
 def test_every_shipped_digit_matches_python_forward(
