@@ -57,7 +57,7 @@ def test_artifact_structure(quick_no_torch):
     assert set(env["env"]) >= {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}
     assert [rec["batch"] for rec in r["minibatch"]["batches"]] == [128, 64]
     for rec in r["minibatch"]["batches"]:
-        assert set(rec["split_ms"]) == {"shuffle", "blas_products", "other_math",
+        assert set(rec["split_ms"]) == {"shuffle", "blas_products", "remainder",
                                         "fixed_per_step_overhead"}
         assert set(rec["gather_alternatives"]) == {"batch", "uint8"}
     assert r["torch"] == {"skipped": "--no-torch"}
