@@ -12,6 +12,7 @@
 // and builds a new one if the new page has the root element.
 (function () {
   "use strict";
+  if (window.mnistPlayground) return; // loaded twice: one instance per page is enough
 
   const SIDE = 28; // MNIST images are 28x28
   const BOX = 20; // ... with the digit scaled to fit 20x20 inside them

@@ -9,6 +9,7 @@
 // `document$`: every emission stops the previous widgets' timers and mounts the new page's.
 (function () {
   "use strict";
+  if (window.mnistWatch) return; // loaded twice: one instance per page is enough
 
   const SIDE = 28;
   const FRAME_MS = 700;
