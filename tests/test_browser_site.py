@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_site_build import built_site, html_pages, site_port
 
 pytestmark = pytest.mark.browser
@@ -33,18 +34,18 @@ LAUNCH_ARGS = [
 # Where formulas live once rendered, on either kind of page.
 MATH = ".arithmatex, .jp-RenderedMarkdown, .jp-RenderedLatex"
 # Text left over after typesetting: any of these means a formula was not rendered.
-LEFTOVER_JS = """() => {
+LEFTOVER_JS = f"""() => {{
   const raw = [];
-  for (const el of document.querySelectorAll('.arithmatex, .jp-RenderedMarkdown, .jp-RenderedLatex')) {
+  for (const el of document.querySelectorAll('{MATH}')) {{
     const copy = el.cloneNode(true);
     copy.querySelectorAll('mjx-container, code, pre, script, style').forEach(n => n.remove());
     const text = copy.textContent;
-    for (const d of ['$$', '\\\\[', '\\\\(', '\\\\begin{']) {
+    for (const d of ['$$', '\\\\[', '\\\\(', '\\\\begin{{']) {{
       if (text.includes(d)) raw.push(text.trim().slice(0, 80));
-    }
-  }
+    }}
+  }}
   return raw;
-}"""
+}}"""
 UNTYPESET_JS = """() => [...document.querySelectorAll('.arithmatex')]
   .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent.slice(0, 60))"""
 BROKEN_IMAGES_JS = """() => [...document.images]
@@ -115,7 +116,9 @@ class Visit:
 
     def wait_for_math(self) -> None:
         """Until every arithmatex element holds a typeset formula and MathJax is idle."""
-        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        self.page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        )
         self.page.wait_for_function(f"() => {UNTYPESET_JS}().length === 0", timeout=15_000)
         self.page.evaluate("() => MathJax.startup.promise")
 
@@ -127,6 +130,11 @@ class Visit:
             self.problems.append(f"{label}: raw TeX left: {raw[:3]}")
         if untypeset := page.evaluate(UNTYPESET_JS):
             self.problems.append(f"{label}: not typeset: {untypeset[:3]}")
+        # After an instant navigation the new page's images may still be arriving.
+        try:
+            page.wait_for_function("() => [...document.images].every(i => i.complete)")
+        except PlaywrightTimeout:
+            pass  # reported just below, with their addresses
         if broken := page.evaluate(BROKEN_IMAGES_JS):
             self.problems.append(f"{label}: images not loaded: {broken}")
         return self.check_ink(label)
@@ -239,4 +247,3 @@ def test_an_equation_code_link_lands_on_the_function(context, server, pages) -> 
         followed += 1
     assert followed, "no derivation page has an equation code link"
     assert not visit.problems, "\n".join(visit.problems)
-

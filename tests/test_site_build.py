@@ -59,7 +59,9 @@ def site_port() -> int:
 def html_pages(site: Path) -> list[Path]:
     """Every page of the site (not the search index, 404 page or vendored assets)."""
     return sorted(
-        p for p in site.rglob("index.html") if not p.relative_to(site).parts[0] in {"assets", "search"}
+        p
+        for p in site.rglob("index.html")
+        if p.relative_to(site).parts[0] not in {"assets", "search"}
     )
 
 
@@ -108,5 +110,7 @@ def test_notebook_pages_ran_and_carry_no_nbconvert_loaders(site: Path) -> None:
     for page in notebooks:
         text = page.read_text(encoding="utf-8")
         assert "text/x-mathjax-config" not in text and "mermaid.esm" not in text
-        assert "jp-OutputArea-output" in text, f"{page.relative_to(site)} has no outputs: not executed"
+        assert "jp-OutputArea-output" in text, (
+            f"{page.relative_to(site)} has no outputs: not executed"
+        )
         assert "Traceback" not in text

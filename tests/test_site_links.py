@@ -43,8 +43,10 @@ def _target(page_url: str, href: str) -> tuple[str, str]:
 class Site:
     def __init__(self, root: Path) -> None:
         self.pages = {_url(root, p): p for p in html_pages(root)}
-        self.soups = {url: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
-                      for url, p in self.pages.items()}
+        self.soups = {
+            url: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+            for url, p in self.pages.items()
+        }
         self.api_objects: set[tuple[str, str]] = set()  # (api page, identifier)
         for url, soup in self.soups.items():
             if url.startswith("/api/"):
@@ -108,7 +110,11 @@ def test_every_displayed_equation_is_anchored_and_links_to_its_code(site: Site) 
         for eq in displayed_equations(soup):
             total += 1
             tex = " ".join(eq.get_text().split())[:60]
-            block = eq if "equation" in eq.get("class", []) else eq.find_parent("div", class_="equation")
+            block = (
+                eq
+                if "equation" in eq.get("class", [])
+                else eq.find_parent("div", class_="equation")
+            )
             if block is None or not str(block.get("id", "")).startswith("eq-"):
                 problems.append(f"{url}: no equation block with an eq- id around: {tex}")
             elif not site.api_targets(url, block):

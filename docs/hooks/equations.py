@@ -108,10 +108,10 @@ def link_equations(text: str, page: Page, config: MkDocsConfig) -> str:
         eq_id = attrs.get("id", "")
         identifiers = attrs.get("data-code", "").split()
         if not EQ_ID.fullmatch(eq_id):
-            raise PluginError(f"{where}: equation block needs id=\"eq-...\", got {eq_id!r}")
+            raise PluginError(f'{where}: equation block needs id="eq-...", got {eq_id!r}')
         if not identifiers or not all(IDENTIFIER.fullmatch(i) for i in identifiers):
             raise PluginError(
-                f"{where}: equation {eq_id} needs data-code=\"mnist_scratch.<module>.<function>\""
+                f'{where}: equation {eq_id} needs data-code="mnist_scratch.<module>.<function>"'
             )
         if _seen.setdefault(eq_id, where) != where:
             raise PluginError(f"{where}: equation id {eq_id} is already defined in {_seen[eq_id]}")

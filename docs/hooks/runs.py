@@ -89,21 +89,28 @@ def key_values(obj: dict[str, Any]) -> str:
 def matrix(obj: dict[str, dict[str, Any]], corner: str) -> str:
     """Rows are the outer keys, columns the inner keys; accuracy formatting by either key."""
     columns = list(dict.fromkeys(c for inner in obj.values() for c in inner))
-    rows = [[f"`{r}`", *(fmt(inner.get(c, ""), c + r) for c in columns)] for r, inner in obj.items()]
+    rows = [
+        [f"`{r}`", *(fmt(inner.get(c, ""), c + r) for c in columns)] for r, inner in obj.items()
+    ]
     return table([corner, *(f"`{c}`" for c in columns)], rows)
 
 
 def columns_table(obj: dict[str, list[Any]]) -> str:
     keys = list(obj)
     length = len(obj[keys[0]])
-    return table([f"`{k}`" for k in keys], [[fmt(obj[k][i], k) for k in keys] for i in range(length)])
+    return table(
+        [f"`{k}`" for k in keys], [[fmt(obj[k][i], k) for k in keys] for i in range(length)]
+    )
 
 
 def summary_tables(summary: dict[str, Any]) -> str:
     """The experiment's `summary`, whatever its shape, as tables: nothing in it is left out."""
     parts = []
-    nested = {k: v for k, v in summary.items() if isinstance(v, dict) and not all(
-        _scalar(x) for x in v.values())}
+    nested = {
+        k: v
+        for k, v in summary.items()
+        if isinstance(v, dict) and not all(_scalar(x) for x in v.values())
+    }
     for key, value in nested.items():
         parts.append(matrix(value, f"`{key}`"))
     lists = {k: v for k, v in summary.items() if isinstance(v, list)}
@@ -146,8 +153,12 @@ def render_experiment(config: MkDocsConfig, page: Page, name: str) -> str:
         table(
             ["run", *(f"`{k}`" for k in runs[0]["final"]), "`train_time_s`", "`wall_time_s`"],
             [
-                [f"`{r['id']}`", *(fmt(v, k) for k, v in r["final"].items()),
-                 fmt(r.get("train_time_s")), fmt(r.get("wall_time_s"))]
+                [
+                    f"`{r['id']}`",
+                    *(fmt(v, k) for k, v in r["final"].items()),
+                    fmt(r.get("train_time_s")),
+                    fmt(r.get("wall_time_s")),
+                ]
                 for r in runs
             ],
         ),
@@ -163,7 +174,8 @@ def render_experiment(config: MkDocsConfig, page: Page, name: str) -> str:
             f"<figcaption>{_caption(fig_name)} (<code>{rel}</code>)</figcaption>\n</figure>"
         )
     unlisted = sorted(
-        p.relative_to(folder).as_posix() for p in folder.rglob("*")
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
         if p.suffix.lower() in IMAGE_SUFFIXES and p.relative_to(folder).as_posix() not in shown
     )
     if unlisted:
@@ -172,31 +184,47 @@ def render_experiment(config: MkDocsConfig, page: Page, name: str) -> str:
         raise PluginError(f"{folder} has no figures: {REGENERATE}")
     configs = {r["id"]: r["config"] for r in runs}
     keys = list(dict.fromkeys(k for c in configs.values() for k in c))
-    parts.append(_collapsible(
-        "Configuration of each run",
-        table(["", *(f"`{rid}`" for rid in configs)],
-              [[f"`{k}`", *(fmt(c.get(k, ""), k) for c in configs.values())] for k in keys]),
-    ))
+    parts.append(
+        _collapsible(
+            "Configuration of each run",
+            table(
+                ["", *(f"`{rid}`" for rid in configs)],
+                [[f"`{k}`", *(fmt(c.get(k, ""), k) for c in configs.values())] for k in keys],
+            ),
+        )
+    )
     for r in runs:
         history = r["history"]
-        parts.append(_collapsible(
-            f"History of run {r['id']} ({len(next(iter(history.values()), []))} rows, "
-            f"one per {r.get('unit', 'step')})",
-            columns_table(history),
-        ))
+        parts.append(
+            _collapsible(
+                f"History of run {r['id']} ({len(next(iter(history.values()), []))} rows, "
+                f"one per {r.get('unit', 'step')})",
+                columns_table(history),
+            )
+        )
     files = metrics.get("data", {}).get("files", {})
-    parts.append(_collapsible(
-        "Library versions and data files",
-        key_values(metrics.get("versions", {})) + "\n\n" + table(
-            ["file", "sha256", "source"],
-            [[f"`{n}`", f"`{f.get('sha256', '')}`", fmt(f.get("source", ""))] for n, f in files.items()],
-        ),
-    ))
+    parts.append(
+        _collapsible(
+            "Library versions and data files",
+            key_values(metrics.get("versions", {}))
+            + "\n\n"
+            + table(
+                ["file", "sha256", "source"],
+                [
+                    [f"`{n}`", f"`{f.get('sha256', '')}`", fmt(f.get("source", ""))]
+                    for n, f in files.items()
+                ],
+            ),
+        )
+    )
     saved = sorted(
-        p.relative_to(folder).as_posix() for p in folder.rglob("*")
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() not in IMAGE_SUFFIXES
     )
-    parts.append("Files saved by this run: " + ", ".join(f"[`{n}`]({base}/{n})" for n in saved) + ".")
+    parts.append(
+        "Files saved by this run: " + ", ".join(f"[`{n}`]({base}/{n})" for n in saved) + "."
+    )
     _shown.add(name)
     return "\n\n".join(parts)
 
@@ -221,31 +249,38 @@ def render_headline(config: MkDocsConfig, page: Page) -> str:
     at = _get(seed, "seed-reproduction", "summary", "at")
     reported = _get(seed, "seed-reproduction", "summary", "seeds_reported_heldout_accuracy")
     for step, values in at.items():
-        rows.append([
-            f"[seed-reproduction]({runs_page}#seed-reproduction)",
-            f"seeds' setup, {step} full-batch iterations",
-            f"{fmt(values['heldout_accuracy'], 'accuracy')} held out "
-            f"(seeds report {fmt(reported, 'accuracy')}), {fmt(values['test_accuracy'], 'accuracy')} test",
-        ])
+        rows.append(
+            [
+                f"[seed-reproduction]({runs_page}#seed-reproduction)",
+                f"seeds' setup, {step} full-batch iterations",
+                f"{fmt(values['heldout_accuracy'], 'accuracy')} held out "
+                f"(seeds report {fmt(reported, 'accuracy')}), "
+                f"{fmt(values['test_accuracy'], 'accuracy')} test",
+            ]
+        )
     improved = load_metrics(config, "improved")
     test = _get(improved, "improved", "summary", "test_accuracy")
     seeds = _get(improved, "improved", "summary", "seeds")
-    rows.append([
-        f"[improved]({runs_page}#improved)",
-        f"784-10-10 trained well, {len(seeds)} seeds",
-        f"{fmt(test['mean'], 'accuracy')} mean test (min {fmt(test['min'], 'accuracy')}, "
-        f"max {fmt(test['max'], 'accuracy')})",
-    ])
+    rows.append(
+        [
+            f"[improved]({runs_page}#improved)",
+            f"784-10-10 trained well, {len(seeds)} seeds",
+            f"{fmt(test['mean'], 'accuracy')} mean test (min {fmt(test['min'], 'accuracy')}, "
+            f"max {fmt(test['max'], 'accuracy')})",
+        ]
+    )
     width = load_metrics(config, "width")
     widths = _get(width, "width", "summary", "widths")
     accs = _get(width, "width", "summary", "test_accuracy")
     times = _get(width, "width", "summary", "train_time_s")
     for hidden, acc, seconds in zip(widths, accs, times, strict=True):
-        rows.append([
-            f"[width]({runs_page}#width)",
-            f"784-{hidden}-10, improved recipe",
-            f"{fmt(acc, 'accuracy')} test, trained in {fmt(seconds)} s",
-        ])
+        rows.append(
+            [
+                f"[width]({runs_page}#width)",
+                f"784-{hidden}-10, improved recipe",
+                f"{fmt(acc, 'accuracy')} test, trained in {seconds:.1f} s",
+            ]
+        )
     return table(["experiment", "setup", "result"], rows)
 
 
