@@ -1,0 +1,619 @@
+r"""Training: the config, the loop, the experiments the site shows, and the command line.
+
+``python -m mnist_scratch.train`` with no arguments trains every experiment the site embeds and
+writes each one to ``docs/assets/runs/<experiment>/`` (see `mnist_scratch.runs` for the files).
+Runs are deterministic: one seed gives the same weights, bit for bit, on the same machine.
+
+Layout, for speed: images stay as C-contiguous float32 rows ``(m, 784)``; each epoch copies the
+rows into a preallocated buffer in a fresh random order (one ``np.take``), so every mini-batch is
+a contiguous row slice, and the math receives its ``(784, B)`` as a ``.T`` view, never a copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+import numpy as np
+
+from mnist_scratch.loss import cross_entropy, one_hot
+from mnist_scratch.metrics import accuracy
+from mnist_scratch.network import backward, forward, init_params
+from mnist_scratch.optim import gd_update, learning_rate, momentum_update
+
+CLASSES = 10
+EVAL_CHUNK = 10_000  # rows per evaluation forward pass: caps the (hidden, m) temporaries
+
+
+class TrainingError(Exception):
+    """A run that cannot go on (diverged, bad configuration); the message is one line."""
+
+
+def _opt(default, help: str):  # noqa: A002 - "help" mirrors argparse's own keyword
+    """A config field whose ``help`` text the command line reuses."""
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that determines a training run; two equal configs give bit-identical weights."""
+
+    hidden: int = _opt(10, "hidden ReLU units")  # the seeds' 784-10-10
+    init: str = _opt("he", "initialisation: he or uniform")  # He keeps ReLU variances ~1
+    lr: float = _opt(0.15, "base learning rate alpha_0")  # x 1/(1-momentum) = 0.3 effective
+    schedule: str = _opt("cosine", "learning-rate schedule: constant or cosine")  # anneal to 0
+    momentum: float = _opt(0.5, "heavy-ball momentum mu (0 = plain gradient descent)")  # tuned
+    epochs: int = _opt(25, "passes over the training rows (full batch: iterations)")  # converged
+    batch_size: int = _opt(64, "rows per update; 0 = full batch")  # many cheap noisy steps
+    seed: int = _opt(0, "seed for the initialisation, the shuffles and the held-out split")
+    holdout: int = _opt(0, "training rows held out for validation")  # the seeds hold out 1000
+    dataset: str = _opt("mnist", "dataset: mnist or fashion")  # the seeds' data
+
+    def check(self) -> None:
+        """Raise `TrainingError` for a value no run can use."""
+        problems = []
+        if self.hidden < 1:
+            problems.append(f"hidden must be at least 1, got {self.hidden}")
+        if not (self.lr > 0 and math.isfinite(self.lr)):
+            problems.append(f"lr must be a positive number, got {self.lr}")
+        if not 0 <= self.momentum < 1:
+            problems.append(f"momentum must lie in [0, 1), got {self.momentum}")
+        if self.epochs < 1:
+            problems.append(f"epochs must be at least 1, got {self.epochs}")
+        if self.batch_size < 0:
+            problems.append(f"batch size must be 0 (full batch) or positive, got {self.batch_size}")
+        if self.holdout < 0:
+            problems.append(f"holdout must be 0 or positive, got {self.holdout}")
+        if self.init not in ("he", "uniform"):
+            problems.append(f"init must be he or uniform, got {self.init!r}")
+        if self.schedule not in ("constant", "cosine"):
+            problems.append(f"schedule must be constant or cosine, got {self.schedule!r}")
+        if problems:
+            raise TrainingError("; ".join(problems))
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size == 0
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A named set of runs whose artifacts go to ``<out>/<name>/``."""
+
+    name: str
+    description: str
+    runs: tuple[tuple[str, TrainConfig], ...]  # (run id, config), in training order
+    showcase: str  # the run whose weights, predictions and figures the site shows
+    snapshots: int = 0  # "watch it learn" frames of the showcase run (0: none)
+    checkpoints: tuple[int, ...] = ()  # steps whose metrics the summary quotes
+
+
+# The seeds' method: uniform init, full batch on 59,000 rows, 1,000 held out, lr 0.3.
+SEED_CONFIG = TrainConfig(
+    init="uniform", lr=0.3, schedule="constant", momentum=0.0, epochs=500, batch_size=0,
+    holdout=1000,
+)
+# The improved 784-10-10 recipe; see the module docstring of runs for the record of what was tried.
+IMPROVED_CONFIG = TrainConfig()
+IMPROVED_SEEDS = (0, 1, 2, 3, 4)
+WIDTHS = (10, 32, 128, 256)
+
+
+def experiments() -> dict[str, Experiment]:
+    """The experiments ``python -m mnist_scratch.train`` runs, by name (``quick`` is opt-in)."""
+    return {
+        "seed-reproduction": Experiment(
+            "seed-reproduction",
+            "The seeds' setup: 784-10-10, uniform init, full-batch gradient descent on 59,000 "
+            "images with 1,000 held out, lr 0.3, 500 iterations (the seeds stop at 200).",
+            (("seed0", SEED_CONFIG),),
+            showcase="seed0",
+            checkpoints=(200, 500),
+        ),
+        "improved": Experiment(
+            "improved",
+            "The same 784-10-10 trained well: He init, mini-batches of 64, momentum, cosine "
+            "learning rate, 25 epochs; five seeds.",
+            tuple((f"seed{s}", replace(IMPROVED_CONFIG, seed=s)) for s in IMPROVED_SEEDS),
+            showcase="seed0",
+            snapshots=16,
+        ),
+        "width": Experiment(
+            "width",
+            "The improved recipe at hidden widths 10, 32, 128 and 256.",
+            tuple((f"hidden{h}", replace(IMPROVED_CONFIG, hidden=h)) for h in WIDTHS),
+            showcase=f"hidden{WIDTHS[-1]}",
+        ),
+        "quick": Experiment(
+            "quick",
+            "A fast smoke run: the improved recipe for 2 epochs, one seed.",
+            (("seed0", replace(IMPROVED_CONFIG, epochs=2)),),
+            showcase="seed0",
+            snapshots=4,
+        ),
+    }
+
+
+DEFAULT_EXPERIMENTS = ("seed-reproduction", "improved", "width")
+
+
+# ----------------------------------------------------------------------------------------------
+# Data prepared once per process and shared by every run.
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Float32 design matrices (rows) and labels, built once from a `Dataset`."""
+
+    X_train: np.ndarray  # (60000, 784) float32, C-contiguous rows
+    y_train: np.ndarray  # (60000,) uint8
+    X_test: np.ndarray  # (10000, 784)
+    y_test: np.ndarray  # (10000,)
+    test_images: np.ndarray  # (10000, 784) uint8, kept for the saved sample images
+    dataset: str
+    files: dict  # file name -> {"sha256", "source"}
+
+
+def prepare(dataset: str = "mnist", data_dir: str | Path | None = None) -> Prepared:
+    """Load a dataset through the data layer and build its float32 design matrices."""
+    from mnist_scratch.data import design_matrix, load
+
+    ds = load(dataset=dataset, data_dir=data_dir)
+    files = {
+        name: {"sha256": rec.sha256, "source": str(rec.source)} for name, rec in ds.files.items()
+    }
+    return Prepared(
+        X_train=design_matrix(ds.train_images),
+        y_train=np.asarray(ds.train_labels),
+        X_test=design_matrix(ds.test_images),
+        y_test=np.asarray(ds.test_labels),
+        test_images=np.asarray(ds.test_images),
+        dataset=dataset,
+        files=dict(sorted(files.items())),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The loop.
+
+
+@dataclass
+class RunResult:
+    """What one run produced; `mnist_scratch.runs` turns it into files."""
+
+    config: TrainConfig
+    params: dict[str, np.ndarray]
+    history: dict[str, list]  # column-wise: one list per metric, one entry per evaluation
+    final: dict[str, float]
+    snapshots: list[dict] = field(default_factory=list)
+    train_time_s: float = 0.0  # updates and shuffles only, evaluation excluded
+    wall_time_s: float = 0.0  # the whole run, evaluation included
+    steps_per_epoch: int = 1
+    test_probabilities: np.ndarray | None = None  # (10000, 10) float32 at the end
+
+
+def evaluate(
+    params: dict[str, np.ndarray], X_rows: np.ndarray, labels: np.ndarray, *, keep: bool = False
+) -> tuple[float, float, np.ndarray | None]:
+    """Mean cross-entropy and accuracy of ``params`` on rows ``X_rows``, in chunks.
+
+    Returns ``(loss, accuracy, probabilities)``; probabilities ``(m, 10)`` only when ``keep``.
+    """
+    m = X_rows.shape[0]
+    loss_sum = 0.0
+    predictions = np.empty(m, dtype=np.int64)
+    kept = np.empty((m, CLASSES), dtype=np.float32) if keep else None
+    for start in range(0, m, EVAL_CHUNK):
+        stop = min(start + EVAL_CHUNK, m)
+        A2 = forward(params, X_rows[start:stop].T)["A2"]  # (10, chunk)
+        Y = one_hot(labels[start:stop], CLASSES, dtype=A2.dtype)  # (10, chunk)
+        loss_sum += cross_entropy(A2, Y) * (stop - start)
+        predictions[start:stop] = A2.argmax(axis=0)
+        if keep:
+            kept[start:stop] = A2.T
+    return loss_sum / m, accuracy(predictions, labels), kept
+
+
+def _split(config: TrainConfig, data: Prepared, rng: np.random.Generator):
+    """Training rows and held-out rows (a seeded random ``holdout`` of the training set)."""
+    if config.holdout == 0:
+        return data.X_train, data.y_train, None, None
+    m = data.X_train.shape[0]
+    if config.holdout >= m:
+        raise TrainingError(f"holdout {config.holdout} leaves no training rows (of {m})")
+    order = rng.permutation(m)
+    held, kept = order[: config.holdout], order[config.holdout :]
+    # np.take on rows keeps every row contiguous: one memcpy per image.
+    return (
+        np.take(data.X_train, kept, axis=0),
+        data.y_train[kept],
+        np.take(data.X_train, held, axis=0),
+        data.y_train[held],
+    )
+
+
+def _snapshot_steps(total_steps: int, count: int) -> list[int]:
+    """``count`` steps from 0 to ``total_steps``, spaced geometrically: learning is fast early."""
+    if count <= 0:
+        return []
+    if count == 1:
+        return [total_steps]
+    later = np.geomspace(1, total_steps, count - 1)
+    return sorted({0, *(int(round(s)) for s in later)})
+
+
+def train(
+    config: TrainConfig,
+    data: Prepared,
+    *,
+    snapshots: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Train one network; return its parameters, history and final metrics.
+
+    Full batch (``batch_size == 0``) records every iteration; mini-batch records every epoch.
+    Each history entry is measured at the parameters after ``step`` updates, on the whole
+    training set, the held-out rows (if any) and the test set.
+
+    Raises
+    ------
+    TrainingError
+        If the loss or a parameter stops being finite (the message names the learning rate).
+    """
+    config.check()
+    init_seq, shuffle_seq, split_seq = np.random.SeedSequence(config.seed).spawn(3)
+    shuffle_rng = np.random.default_rng(shuffle_seq)
+    X_train, y_train, X_held, y_held = _split(config, data, np.random.default_rng(split_seq))
+    dtype = X_train.dtype
+    params = init_params(
+        hidden=config.hidden,
+        inputs=X_train.shape[1],
+        classes=CLASSES,
+        scheme=config.init,
+        rng=np.random.default_rng(init_seq),
+        dtype=dtype,
+    )
+    velocity = {name: np.zeros_like(p) for name, p in params.items()}
+    m = X_train.shape[0]
+    batch = m if config.full_batch else min(config.batch_size, m)
+    steps_per_epoch = math.ceil(m / batch)
+    total_steps = config.epochs * steps_per_epoch
+    snapshot_at = set(_snapshot_steps(total_steps, snapshots))
+
+    history: dict[str, list] = {"step": [], "epoch": [], "lr": [], "time_s": []}
+    for split in ("train", "heldout", "test") if X_held is not None else ("train", "test"):
+        history[f"{split}_loss"] = []
+        history[f"{split}_accuracy"] = []
+    taken: list[dict] = []
+    clock = {"train": 0.0, "start": time.perf_counter()}
+
+    def record(step: int, lr: float, train_metrics: tuple[float, float] | None = None) -> None:
+        loss, acc = train_metrics or evaluate(params, X_train, y_train)[:2]
+        if not math.isfinite(loss) or not all(np.isfinite(p).all() for p in params.values()):
+            raise TrainingError(
+                f"the loss became {loss} at step {step} with learning rate {config.lr}: "
+                "the run diverged; try a smaller --lr"
+            )
+        history["step"].append(step)
+        history["epoch"].append(round(step / steps_per_epoch, 6))
+        history["lr"].append(lr)
+        history["train_loss"].append(loss)
+        history["train_accuracy"].append(acc)
+        if X_held is not None:
+            h_loss, h_acc, _ = evaluate(params, X_held, y_held)
+            history["heldout_loss"].append(h_loss)
+            history["heldout_accuracy"].append(h_acc)
+        t_loss, t_acc, _ = evaluate(params, data.X_test, data.y_test)
+        history["test_loss"].append(t_loss)
+        history["test_accuracy"].append(t_acc)
+        history["time_s"].append(round(time.perf_counter() - clock["start"], 4))
+        if progress is not None and (
+            not config.full_batch or step % 25 == 0 or step == total_steps
+        ):
+            unit = "iteration" if config.full_batch else "epoch"
+            done = step if config.full_batch else step // steps_per_epoch
+            total = total_steps if config.full_batch else config.epochs
+            progress(
+                f"{unit} {done}/{total}  loss {loss:.4f}  train {100 * acc:.2f}%  "
+                f"test {100 * t_acc:.2f}%  {history['time_s'][-1]:.1f}s"
+            )
+
+    def snapshot(step: int) -> None:
+        _, t_acc, _ = evaluate(params, data.X_test, data.y_test)
+        taken.append({
+            "step": step,
+            "epoch": round(step / steps_per_epoch, 6),
+            "test_accuracy": t_acc,
+            "W1": params["W1"].copy(),  # (hidden, 784)
+        })
+
+    def update(grads: dict[str, np.ndarray], lr: float) -> None:
+        for name, theta in params.items():
+            if config.momentum:
+                momentum_update(
+                    theta, grads["d" + name], velocity[name], lr, config.momentum, inplace=True
+                )
+            else:
+                gd_update(theta, grads["d" + name], lr, inplace=True)
+
+    # Overflow in a diverging run is reported once, by `record`, not as numpy warnings.
+    with np.errstate(all="ignore"):
+        if 0 in snapshot_at:
+            snapshot(0)
+        if config.full_batch:
+            X = X_train.T  # (784, m) view
+            Y = one_hot(y_train, CLASSES, dtype=dtype)  # (10, m)
+            for step in range(total_steps + 1):
+                lr = learning_rate(config.schedule, step, total_steps, config.lr)
+                tick = time.perf_counter()
+                cache = forward(params, X)
+                # The forward pass of step t measures the parameters after t updates: reuse it.
+                train_metrics = (
+                    cross_entropy(cache["A2"], Y),
+                    accuracy(cache["A2"].argmax(axis=0), y_train),
+                )
+                clock["train"] += time.perf_counter() - tick
+                record(step, lr, train_metrics)
+                if step == total_steps:
+                    break
+                tick = time.perf_counter()
+                update(backward(params, X, Y, cache), lr)
+                clock["train"] += time.perf_counter() - tick
+                if step + 1 in snapshot_at:
+                    snapshot(step + 1)
+        else:
+            rows = np.empty_like(X_train)  # (m, 784): this epoch's shuffled rows
+            targets = np.empty((m, CLASSES), dtype=dtype)  # (m, 10): their one-hot rows
+            Y_rows = np.ascontiguousarray(one_hot(y_train, CLASSES, dtype=dtype).T)  # (m, 10)
+            record(0, learning_rate(config.schedule, 0, total_steps, config.lr))
+            step = 0
+            for _ in range(config.epochs):
+                tick = time.perf_counter()
+                order = shuffle_rng.permutation(m)
+                np.take(X_train, order, axis=0, out=rows)
+                np.take(Y_rows, order, axis=0, out=targets)
+                for start in range(0, m, batch):
+                    X = rows[start : start + batch].T  # (784, B) view of contiguous rows
+                    Y = targets[start : start + batch].T  # (10, B)
+                    lr = learning_rate(config.schedule, step, total_steps, config.lr)
+                    cache = forward(params, X)
+                    update(backward(params, X, Y, cache), lr)
+                    step += 1
+                    if step in snapshot_at:
+                        clock["train"] += time.perf_counter() - tick
+                        snapshot(step)
+                        tick = time.perf_counter()
+                clock["train"] += time.perf_counter() - tick
+                record(step, learning_rate(config.schedule, step, total_steps, config.lr))
+
+    test_loss, test_acc, probabilities = evaluate(params, data.X_test, data.y_test, keep=True)
+    final = {name: values[-1] for name, values in history.items() if name not in ("step", "lr")}
+    final["step"] = history["step"][-1]
+    return RunResult(
+        config=config,
+        params=params,
+        history=history,
+        final=final,
+        snapshots=taken,
+        train_time_s=round(clock["train"], 4),
+        wall_time_s=round(time.perf_counter() - clock["start"], 4),
+        steps_per_epoch=steps_per_epoch,
+        test_probabilities=probabilities,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Experiments and the command line.
+
+
+def apply_overrides(exp: Experiment, overrides: dict) -> Experiment:
+    """Apply command-line values to every run of an experiment.
+
+    ``--seed`` shifts the experiment's seeds (``improved`` trains seeds S..S+4); ``--hidden``
+    replaces the ``width`` experiment's list of widths by that one width.
+    """
+    if not overrides:
+        return exp
+    runs = []
+    for run_id, config in exp.runs:
+        changes = dict(overrides)
+        if "seed" in changes:
+            changes["seed"] = config.seed + overrides["seed"]
+        runs.append((run_id, replace(config, **changes)))
+    if exp.name == "width" and "hidden" in overrides:
+        runs = runs[:1]
+    renamed = []
+    for run_id, config in runs:
+        prefix = "hidden" if exp.name == "width" else "seed"
+        new_id = f"hidden{config.hidden}" if prefix == "hidden" else f"seed{config.seed}"
+        renamed.append((new_id, config))
+    showcase_index = [rid for rid, _ in exp.runs].index(exp.showcase)
+    showcase = renamed[min(showcase_index, len(renamed) - 1)][0]
+    return replace(exp, runs=tuple(renamed), showcase=showcase)
+
+
+def run_experiment(
+    exp: Experiment,
+    data: Prepared,
+    out: Path,
+    *,
+    command: str,
+    progress: Callable[[str], None] | None = None,
+    memo: dict | None = None,
+) -> dict:
+    """Train every run of ``exp`` and write ``out/<name>/`` atomically; return its metrics."""
+    from mnist_scratch import runs as run_files
+
+    started = time.perf_counter()
+    results: dict[str, RunResult] = {}
+    reused: dict[str, str] = {}
+    for run_id, config in exp.runs:
+        if config.dataset != data.dataset:
+            raise TrainingError(f"run {run_id} wants {config.dataset}, loaded {data.dataset}")
+        wants_snapshots = run_id == exp.showcase and exp.snapshots > 0
+        # Same config, same weights bit for bit: a run trained earlier in this process is reused.
+        if memo is not None and config in memo and not wants_snapshots:
+            results[run_id], reused[run_id] = memo[config]
+            continue
+        if progress is not None:
+            progress(f"{exp.name}/{run_id}: {describe(config)}")
+        result = train(
+            config, data, snapshots=exp.snapshots if wants_snapshots else 0, progress=progress
+        )
+        results[run_id] = result
+        if memo is not None:
+            memo.setdefault(config, (result, f"{exp.name}/{run_id}"))
+    return run_files.write_experiment(
+        out / exp.name,
+        exp,
+        results,
+        data,
+        command=command,
+        wall_time_s=time.perf_counter() - started,
+        reused=reused,
+    )
+
+
+def describe(config: TrainConfig) -> str:
+    """One line naming the recipe of a config."""
+    method = "full batch" if config.full_batch else f"batch {config.batch_size}"
+    mom = f", momentum {config.momentum}" if config.momentum else ""
+    return (
+        f"784-{config.hidden}-10, {config.init} init, {method}, lr {config.lr} "
+        f"{config.schedule}{mom}, {config.epochs} "
+        f"{'iterations' if config.full_batch else 'epochs'}, seed {config.seed}"
+    )
+
+
+def repo_runs_dir() -> Path | None:
+    """``docs/assets/runs`` of the checkout this package runs from, or None if not a checkout."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "mkdocs.yml").is_file() or (root / "pyproject.toml").is_file():
+        if (root / "docs").is_dir():
+            return root / "docs" / "assets" / "runs"
+    return None
+
+
+_CLI_FIELDS = ("hidden", "lr", "epochs", "batch_size", "seed", "momentum", "init", "schedule")
+
+
+def _defaults_text(name: str, chosen: Sequence[Experiment]) -> str:
+    values = []
+    for exp in chosen:
+        seen = sorted({str(getattr(c, name)) for _, c in exp.runs})
+        values.append(f"{exp.name} {'/'.join(seen)}")
+    return "default per experiment: " + "; ".join(values)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, built from `TrainConfig`'s fields and their help texts."""
+    exps = experiments()
+    parser = argparse.ArgumentParser(
+        prog="python -m mnist_scratch.train",
+        description="Train the 784-10-10 network and write the runs the site shows "
+        "(metrics.json, weights, figures) to OUT/<experiment>/. With no arguments: every "
+        "experiment (" + ", ".join(DEFAULT_EXPERIMENTS) + ").",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--experiment",
+        choices=["all", *exps],
+        default="all",
+        help="which experiment to run; all = " + ", ".join(DEFAULT_EXPERIMENTS),
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a fast smoke run: same as --experiment quick"
+    )
+    default_out = repo_runs_dir()
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=default_out,
+        help="folder that receives <experiment>/ (the checkout's docs/assets/runs, whatever "
+        "the working directory)",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="folder holding the IDX files (or .gz)"
+    )
+    parser.add_argument(
+        "--dataset",
+        choices=["mnist", "fashion"],
+        default="mnist",
+        help=_field_help("dataset"),
+    )
+    types = {f.name: f.type for f in fields(TrainConfig)}
+    chosen = [exps[n] for n in DEFAULT_EXPERIMENTS]
+    for name in _CLI_FIELDS:
+        kind = {"int": int, "float": float, "str": str}[types[name]]
+        kwargs: dict = {"type": kind, "default": None}
+        if name == "init":
+            kwargs["choices"] = ["he", "uniform"]
+        if name == "schedule":
+            kwargs["choices"] = ["constant", "cosine"]
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            help=f"{_field_help(name)} ({_defaults_text(name, chosen)})",
+            **kwargs,
+        )
+    return parser
+
+
+def _field_help(name: str) -> str:
+    return next(f.metadata["help"] for f in fields(TrainConfig) if f.name == name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m mnist_scratch.train``; returns the exit status."""
+    from mnist_scratch import runs as run_files
+    from mnist_scratch.data import DataError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.quick and args.experiment not in ("all", "quick"):
+        parser.error("--quick is its own experiment; drop --experiment or --quick")
+    names = ["quick"] if args.quick or args.experiment == "quick" else (
+        list(DEFAULT_EXPERIMENTS) if args.experiment == "all" else [args.experiment]
+    )
+    if args.out is None:
+        return _fail("no checkout found to write docs/assets/runs into; pass --out DIR")
+    overrides = {n: getattr(args, n) for n in _CLI_FIELDS if getattr(args, n) is not None}
+    if args.dataset != "mnist":
+        overrides["dataset"] = args.dataset
+    exps = experiments()
+    chosen = [apply_overrides(exps[n], overrides) for n in names]
+    tty = sys.stderr.isatty()
+    progress = (lambda line: print(line, file=sys.stderr, flush=True)) if tty else None
+    try:
+        for exp in chosen:
+            for _, config in exp.runs:
+                config.check()
+        out = run_files.prepare_out(args.out)
+        data = prepare(args.dataset, args.data_dir)
+        command = " ".join(["python -m mnist_scratch.train", *(argv if argv is not None else
+                                                                 sys.argv[1:])])
+        memo: dict = {}
+        for exp in chosen:
+            metrics = run_experiment(exp, data, out, command=command, progress=progress,
+                                     memo=memo)
+            print(run_files.summary_line(metrics, out / exp.name))
+    except (TrainingError, DataError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write the run: {exc}")
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing was written for the unfinished experiment", 130)
+    return 0
+
+
+def _fail(message: str, status: int = 2) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
