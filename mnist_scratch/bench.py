@@ -678,6 +678,7 @@ def write_artifact(results: dict[str, Any], out: Path) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(results, fh, indent=1, allow_nan=False)
             fh.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the artifact is for everyone
         path = out / "results.json"
         os.replace(tmp, path)
     except OSError as exc:
