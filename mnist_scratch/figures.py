@@ -172,7 +172,7 @@ def width_summary(metrics: dict, path: Path) -> Path:
     ax_acc.plot(widths, _pct(s["test_accuracy"]), "o-", label="test")
     ax_acc.plot(widths, _pct(s["train_accuracy"]), "s--", label="train", alpha=0.7)
     for w, a in zip(widths, _pct(s["test_accuracy"]), strict=True):
-        ax_acc.annotate(f"{a:.2f}%", (w, a), textcoords="offset points", xytext=(0, -13),
+        ax_acc.annotate(f"{a:.2f}%", (w, a), textcoords="offset points", xytext=(0, 7),
                         ha="center", fontsize=7.5)
     ax_acc.set(xscale="log", xlabel="hidden units", ylabel="accuracy (%)",
                title="Accuracy by hidden width")

@@ -46,8 +46,10 @@ WEIGHT_DIGITS = 6  # significant digits of weights.json (parity with Python with
 SNAPSHOT_DIGITS = 4  # snapshots are drawn as images: 4 digits are invisible, size halves
 
 
-def prepare_out(out: Path) -> Path:
-    """Create ``out`` if needed and check that a run can be written there.
+def check_out(out: Path) -> Path:
+    """Resolve ``out`` and check, before any training, that runs can be written there.
+
+    Nothing is created: a missing ``out`` is made when the first experiment is written.
 
     Raises
     ------
@@ -55,12 +57,13 @@ def prepare_out(out: Path) -> Path:
         With a one-line message, if ``out`` cannot hold a run.
     """
     out = Path(out).expanduser().resolve()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.mkdtemp(prefix=".probe-", dir=out)
-        os.rmdir(probe)
-    except OSError as exc:
-        raise OSError(f"{out} is not a writable folder ({exc.strerror or exc})") from None
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OSError(f"--out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OSError(f"--out {out}: {existing} is not writable")
     return out
 
 
@@ -71,6 +74,7 @@ def atomic_dir(dest: Path):
     On any exception (Ctrl-C included) the temporary folder is removed and ``dest`` is untouched.
     """
     dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
         yield tmp
