@@ -77,6 +77,7 @@ def atomic_dir(dest: Path):
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the run from a web server
         yield tmp
         old = None
         if dest.exists():
@@ -88,6 +89,12 @@ def atomic_dir(dest: Path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _round(x: float, digits: int) -> float:
@@ -114,10 +121,23 @@ def versions() -> dict[str, str]:
         "platform": platform.platform(),
         "machine": platform.machine(),
         "cpu_count": str(os.cpu_count()),
+        "blas": _blas(),
     }
 
 
-def run_record(run_id: str, result: RunResult, reused_from: str | None) -> dict:
+def _blas() -> str:
+    """The BLAS NumPy uses, e.g. ``openblas 0.3.31 Haswell`` (training limits it to 1 thread)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (threadpoolctl not installed; BLAS threads not limited)"
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    return "; ".join(
+        f"{p.get('internal_api')} {p.get('version')} {p.get('architecture')}" for p in pools
+    ) or "unknown"
+
+
+def run_record(run_id: str, result: RunResult) -> dict:
     """The ``runs[i]`` entry of metrics.json for one run."""
     history = {
         name: [v if isinstance(v, int) else _round(v, 7) for v in values]
@@ -133,7 +153,6 @@ def run_record(run_id: str, result: RunResult, reused_from: str | None) -> dict:
         "train_time_s": result.train_time_s,
         "wall_time_s": result.wall_time_s,
         "weights": f"weights/{run_id}.npz",
-        "reused_from": reused_from,
     }
 
 
@@ -247,13 +266,11 @@ def write_experiment(
     *,
     command: str,
     wall_time_s: float,
-    reused: Mapping[str, str] | None = None,
 ) -> dict:
     """Write every artifact of one experiment to ``dest`` atomically; return the metrics."""
     from mnist_scratch import figures
 
-    reused = reused or {}
-    records = [run_record(rid, res, reused.get(rid)) for rid, res in results.items()]
+    records = [run_record(rid, res) for rid, res in results.items()]
     showcase = results[exp.showcase]
     metrics = {
         "schema": SCHEMA,

@@ -116,3 +116,20 @@ def test_predictions_file(written):
     conf = p["mistake_probabilities"].max(axis=1)
     assert np.all(np.diff(conf) <= 0)  # most confident first
     assert p["sample_images"].shape == (runs.SAMPLE_COUNT, 784)
+
+
+def test_parallel_experiments_match_serial_bit_for_bit(tmp_path, small):
+    from mnist_scratch.train import run_all
+
+    exps = experiments()
+    chosen = [replace(apply_overrides(exps[name], {"epochs": 1}), runs=exps[name].runs[:1])
+              for name in ("improved", "width")]
+    chosen = [replace(e, showcase=e.runs[0][0]) for e in chosen]
+    parallel = [exp.name for exp, _ in run_all(chosen, small, tmp_path / "par", command="t")]
+    assert parallel == ["improved", "width"]  # results come back in the order asked
+    for exp in chosen:
+        run_experiment(exp, small, tmp_path / "ser", command="t")
+        rid = exp.runs[0][0]
+        a = runs.load_weights(tmp_path / "par" / exp.name / "weights" / f"{rid}.npz")
+        b = runs.load_weights(tmp_path / "ser" / exp.name / "weights" / f"{rid}.npz")
+        assert all(np.array_equal(a[k], b[k]) for k in a)
