@@ -31,7 +31,6 @@ STYLE = {
     "axes.titlesize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "svg.hashsalt": "mnist_scratch",
 }
 
 

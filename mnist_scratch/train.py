@@ -3,6 +3,7 @@ r"""Training: the config, the loop, the experiments the site shows, and the comm
 ``python -m mnist_scratch.train`` with no arguments trains every experiment the site embeds and
 writes each one to ``docs/assets/runs/<experiment>/`` (see `mnist_scratch.runs` for the files).
 Runs are deterministic: one seed gives the same weights, bit for bit, on the same machine.
+Experiments are independent; on two cores they train two at a time, each with one BLAS thread.
 
 Layout, for speed: images stay as C-contiguous float32 rows ``(m, 784)``; each epoch copies the
 rows into a preallocated buffer in a fresh random order (one ``np.take``), so every mini-batch is
@@ -106,7 +107,15 @@ SEED_CONFIG = TrainConfig(
     init="uniform", lr=0.3, schedule="constant", momentum=0.0, epochs=500, batch_size=0,
     holdout=1000,
 )
-# The improved 784-10-10 recipe; see the module docstring of runs for the record of what was tried.
+# The improved 784-10-10 recipe is TrainConfig's defaults. Tried (mean / min test accuracy over
+# seeds 0-4, 30 epochs unless said): batch 64 lr 0.3 no momentum 25 ep ~94.3; batch 64 lr 0.15
+# momentum 0.5: 94.48 / 94.00 (25 ep 94.35, 40 ep 94.46); lr 0.2: 94.26; lr 0.1: 94.24;
+# momentum 0.67-0.9 at the same effective lr: 94.27-94.28; batch 128: 93.87; batch 32 lr 0.1
+# momentum 0.5: 94.53 / 94.12 (lr 0.075: 94.35, lr 0.125: 94.32, 25 ep 94.49, 35 ep 94.49);
+# a linear warm-up
+# over 200-1000 steps: 94.32-94.40; centred or standardised inputs: no better. Seed-to-seed spread
+# (+-0.3 points) is larger than most of these differences: a hidden unit can die on the very
+# first update, and with 10 units that costs ~0.4 points.
 IMPROVED_CONFIG = TrainConfig()
 IMPROVED_SEEDS = (0, 1, 2, 3, 4)
 WIDTHS = (10, 32, 128, 256)
@@ -629,7 +638,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         return _fail(f"cannot write the run: {exc}")
     except KeyboardInterrupt:
-        return _fail("interrupted; nothing was written for the unfinished experiment", 130)
+        return _fail("interrupted: finished experiments were written, unfinished ones left nothing",
+                     130)
     return 0
 
 
