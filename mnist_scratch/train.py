@@ -633,6 +633,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                                  sys.argv[1:])])
         for exp, metrics in run_all(chosen, data, out, command=command, progress=progress):
             print(run_files.summary_line(metrics, out / exp.name), flush=True)
+        if args.experiment == "all" and args.dataset == "mnist" and out == repo_runs_dir():
+            # The main job regenerates everything the site shows, the playground's digits too.
+            from mnist_scratch import playground
+
+            sample = playground.write_sample(images=data.test_images, labels=data.y_test)
+            print(f"playground digits -> {sample}", flush=True)
     except (TrainingError, DataError) as exc:
         return _fail(str(exc))
     except OSError as exc:
