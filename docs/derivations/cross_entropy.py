@@ -50,7 +50,11 @@ from mnist_scratch.loss import cross_entropy, one_hot
 labels = np.array([5, 0, 4, 1, 9])
 Y = one_hot(labels)  # (10, m)
 print(Y.astype(int))
-assert Y.shape == (10, 5) and (Y.sum(axis=0) == 1).all() and (Y.argmax(axis=0) == labels).all()
+assert (
+    Y.shape == (10, 5)
+    and (Y.sum(axis=0) == 1).all()
+    and (Y.argmax(axis=0) == labels).all()
+)
 
 # %% [markdown]
 # ## The loss
@@ -103,7 +107,10 @@ Z = rng.normal(scale=3.0, size=(10, 5))
 A2 = softmax(Z)
 twice = cross_entropy(np.tile(A2, 2), np.tile(Y, 2))
 assert abs(twice - cross_entropy(A2, Y)) < 1e-12
-print(f"L on the batch = {cross_entropy(A2, Y):.6f},  L on the batch repeated twice = {twice:.6f}")
+print(
+    f"L on the batch = {cross_entropy(A2, Y):.6f},"
+    f"  L on the batch repeated twice = {twice:.6f}"
+)
 
 # %% [markdown]
 # ## Finite even when a probability underflows
@@ -139,9 +146,12 @@ target = one_hot(np.array([3]), dtype=np.float32)  # ... but the true class is 3
 with np.errstate(divide="ignore"):
     naive = -float(np.log(A_far[3, 0]))  # the one term the one-hot target keeps
 clipped = cross_entropy(A_far, target)
-print(f"a_3 = {A_far[3, 0]},  naive loss = {naive},  package loss = {clipped:.2f}")
+print(
+    f"a_3 = {A_far[3, 0]},  naive loss = {naive},  package loss = {clipped:.2f}"
+)
 assert A_far[3, 0] == 0 and np.isinf(naive)
-assert abs(clipped - (-np.log(np.finfo(np.float32).tiny))) < 1e-3 and clipped < 200  # a lower bound
+floor = -np.log(np.finfo(np.float32).tiny)  # -log a_min, about 87.3
+assert abs(clipped - floor) < 1e-3 and clipped < 200  # finite, a lower bound
 
 # %% [markdown]
 # ## The package agrees with the symbolic form

@@ -97,7 +97,8 @@ for name, array in {**params, **cache}.items():
     print(f"{name:>2}  {str(array.shape):>10}  {array.dtype}")
 assert cache["Z1"].shape == cache["A1"].shape == (10, m)
 assert cache["Z2"].shape == cache["A2"].shape == (10, m)
-assert np.allclose(cache["A2"].sum(axis=0), 1, atol=1e-6)  # every column a distribution
+# every column is a probability distribution
+assert np.allclose(cache["A2"].sum(axis=0), 1, atol=1e-6)
 
 # %% [markdown]
 # ## The package agrees with the symbolic forms
@@ -119,14 +120,24 @@ net.Z1
 
 # %%
 symbols = [*net.W1, *net.b1, *net.W2, *net.b2, *net.X]
-forms = {name: sp.lambdify(symbols, getattr(net, name), "numpy") for name in ("Z1", "A1", "Z2", "A2")}
+forms = {
+    name: sp.lambdify(symbols, getattr(net, name), "numpy")
+    for name in ("Z1", "A1", "Z2", "A2")
+}
 
 small = init_params(hidden=2, inputs=3, classes=3, rng=rng, dtype=np.float64)
 Xs = rng.normal(size=(3, 2))  # (inputs, m)
-values = [v for name in ("W1", "b1", "W2", "b2") for v in small[name].ravel()] + list(Xs.ravel())
+values = [
+    v for name in ("W1", "b1", "W2", "b2") for v in small[name].ravel()
+] + list(Xs.ravel())
 got = forward(small, Xs)
-errors = {name: np.abs(np.array(f(*values), dtype=float) - got[name]).max() for name, f in forms.items()}
-errors["affine"] = np.abs(affine(small["W1"], Xs, small["b1"]) - forms["Z1"](*values)).max()
+errors = {
+    name: np.abs(np.array(f(*values), dtype=float) - got[name]).max()
+    for name, f in forms.items()
+}
+errors["affine"] = np.abs(
+    affine(small["W1"], Xs, small["b1"]) - forms["Z1"](*values)
+).max()
 for name, error in errors.items():
     print(f"max |{name} - sympy| = {error:.1e}")
 assert max(errors.values()) < 1e-14  # float64 round-off, nothing more
@@ -147,17 +158,30 @@ assert max(errors.values()) < 1e-14  # float64 round-off, nothing more
 # it to BLAS as "the transpose of a row-major matrix", which BLAS reads directly.
 
 # %%
-pixels = rng.integers(0, 256, size=(1000, 784), dtype=np.uint8)  # (m, 784), like MNIST
+# (m, 784) uint8, stored like MNIST
+pixels = rng.integers(0, 256, size=(1000, 784), dtype=np.uint8)
 rows = design_matrix(pixels)  # (m, 784) float32, C-contiguous
 X = rows.T  # (784, m): a view
 batch = rows[200:300].T  # a mini-batch: a slice of rows, still no copy
-print("X shape", X.shape, "| same memory as rows:", np.shares_memory(X, rows),
-      "| X.base is rows:", X.base is rows)
+print(
+    "X shape",
+    X.shape,
+    "| same memory as rows:",
+    np.shares_memory(X, rows),
+    "| X.base is rows:",
+    X.base is rows,
+)
 print("rows strides", rows.strides, "-> X strides", X.strides)
 print("batch is a contiguous block of rows:", batch.T.flags.c_contiguous)
-assert X.base is rows and np.shares_memory(batch, rows) and batch.T.flags.c_contiguous
+assert (
+    X.base is rows
+    and np.shares_memory(batch, rows)
+    and batch.T.flags.c_contiguous
+)
 Z1 = affine(params["W1"], X, params["b1"])
-assert np.allclose(Z1, params["W1"] @ np.ascontiguousarray(X) + params["b1"], atol=1e-4)
+assert np.allclose(
+    Z1, params["W1"] @ np.ascontiguousarray(X) + params["b1"], atol=1e-4
+)
 
 # %% [markdown]
 # ## Where the weights start
@@ -169,10 +193,11 @@ assert np.allclose(Z1, params["W1"] @ np.ascontiguousarray(X) + params["b1"], at
 # <div class="equation" id="eq-init" data-code="mnist_scratch.network.init_params" markdown>
 #
 # $$
-# \text{uniform:}\quad W_1, b_1, W_2, b_2 \sim \mathcal{U}(-0.5,\, 0.5)
-# \qquad\qquad
-# \text{he:}\quad (W_\ell)_{ri} \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n_{\ell}}\right),
+# \begin{aligned}
+# &\text{uniform:} && W_1, b_1, W_2, b_2 \sim \mathcal{U}(-0.5,\, 0.5) \\
+# &\text{he:} && (W_\ell)_{ri} \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n_{\ell}}\right),
 # \quad b_\ell = 0
+# \end{aligned}
 # $$
 #
 # </div>
@@ -190,15 +215,21 @@ assert np.allclose(Z1, params["W1"] @ np.ascontiguousarray(X) + params["b1"], at
 # The draws have the variances the formulas say:
 
 # %%
-for scheme in ("uniform", "he"):
-    p = init_params(scheme=scheme, rng=1, dtype=np.float64)
-    print(f"{scheme:>7}: " + ", ".join(f"Var({n}) = {p[n].var():.5f}" for n in p))
 uniform = init_params(scheme="uniform", rng=1, dtype=np.float64)
 he = init_params(scheme="he", rng=1, dtype=np.float64)
+print(
+    "         Var(W1)   Var(W2)   [1/12 = 0.0833, 2/784 = 0.00255, 2/10 = 0.2]"
+)
+for scheme, p in (("uniform", uniform), ("he", he)):
+    print(f"{scheme:>7}  {p['W1'].var():.5f}   {p['W2'].var():.5f}")
 assert all(np.abs(a).max() <= 0.5 for a in uniform.values())
 # 7840 draws: the sample variance is within a few percent of the true one.
 assert abs(uniform["W1"].var() / (1 / 12) - 1) < 0.05
-assert abs(he["W1"].var() / (2 / 784) - 1) < 0.05 and not he["b1"].any() and not he["b2"].any()
+assert (
+    abs(he["W1"].var() / (2 / 784) - 1) < 0.05
+    and not he["b1"].any()
+    and not he["b2"].any()
+)
 
 # %% [markdown]
 # ## Prediction and accuracy
@@ -211,10 +242,12 @@ assert abs(he["W1"].var() / (2 / 784) - 1) < 0.05 and not he["b1"].any() and not
 # <div class="equation" id="eq-accuracy" data-code="mnist_scratch.network.predict mnist_scratch.metrics.accuracy mnist_scratch.metrics.confusion_matrix" markdown>
 #
 # $$
-# \hat{y}_j = \arg\max_k\, (A_2)_{kj}, \qquad
-# \mathrm{accuracy} = \frac{1}{m} \sum_{j=1}^{m} \mathbb{1}\left[\hat{y}_j = y_j\right]
-# = \frac{\mathrm{tr}\, C}{m}, \qquad
-# C_{rc} = \sum_{j=1}^{m} \mathbb{1}\left[y_j = r\right] \mathbb{1}\left[\hat{y}_j = c\right]
+# \begin{aligned}
+# \hat{y}_j &= \arg\max_k\, (A_2)_{kj}, \\
+# \mathrm{accuracy} &= \frac{1}{m} \sum_{j=1}^{m} \mathbb{1}\left[\hat{y}_j = y_j\right]
+# = \frac{\mathrm{tr}\, C}{m}, \\
+# C_{rc} &= \sum_{j=1}^{m} \mathbb{1}\left[y_j = r\right] \mathbb{1}\left[\hat{y}_j = c\right]
+# \end{aligned}
 # $$
 #
 # </div>
@@ -234,7 +267,9 @@ cache = forward(params, X)
 C = confusion_matrix(predictions, labels, k=10)
 acc = accuracy(predictions, labels)
 assert np.array_equal(predictions, cache["A2"].argmax(axis=0))
-assert np.array_equal(predictions, cache["Z2"].argmax(axis=0))  # softmax keeps the order
+# softmax keeps the order of the scores
+assert np.array_equal(predictions, cache["Z2"].argmax(axis=0))
 assert acc == np.trace(C) / labels.size == np.mean(predictions == labels)
-assert np.array_equal(C.sum(axis=1), np.bincount(labels, minlength=10))  # rows: true classes
+# row r of C counts the images whose true class is r
+assert np.array_equal(C.sum(axis=1), np.bincount(labels, minlength=10))
 print(f"accuracy = {acc:.3f} = trace(C) / m = {np.trace(C)} / {labels.size}")

@@ -68,27 +68,41 @@ from mnist_scratch.network import backward, forward, init_params
 
 net = symbolic.tiny_network(inputs=3, hidden=2, classes=3, m=3)
 rng = np.random.default_rng(7)
-params = init_params(net.hidden, net.inputs, net.classes, scheme="he", rng=rng, dtype=np.float64)
-params = {name: p + 0.1 * rng.normal(size=p.shape) for name, p in params.items()}  # nonzero biases
+params = init_params(
+    net.hidden, net.inputs, net.classes, scheme="he", rng=rng, dtype=np.float64
+)
+params = {
+    name: p + 0.1 * rng.normal(size=p.shape) for name, p in params.items()
+}  # nonzero biases
 X = rng.normal(size=(net.inputs, net.m))  # (3, m)
-Y = one_hot(rng.integers(0, net.classes, size=net.m), net.classes, dtype=np.float64)
+Y = one_hot(
+    rng.integers(0, net.classes, size=net.m), net.classes, dtype=np.float64
+)
 h = 1e-6
 
 cache = forward(params, X)
 margin = np.abs(cache["Z1"]).min()
-assert margin > 1000 * h, "a hidden pre-activation is too close to ReLU's kink for this check"
-print(f"network {net.inputs}-{net.hidden}-{net.classes}, m = {net.m}, float64;  "
-      f"loss L = {cross_entropy(cache['A2'], Y):.6f};  smallest |Z1| = {margin:.3f} (h = {h:g})")
+assert margin > 1000 * h, (
+    "a hidden pre-activation is too close to ReLU's kink for this check"
+)
+print(
+    f"network {net.inputs}-{net.hidden}-{net.classes}, m = {net.m}, float64;  "
+    f"loss L = {cross_entropy(cache['A2'], Y):.6f};"
+    f"  smallest |Z1| = {margin:.3f} (h = {h:g})"
+)
 
 # %% [markdown]
 # ## The three computations
+
 
 # %%
 def loss_at(params: dict[str, np.ndarray]) -> float:
     return cross_entropy(forward(params, X)["A2"], Y)
 
 
-def finite_differences(params: dict[str, np.ndarray], h: float) -> dict[str, np.ndarray]:
+def finite_differences(
+    params: dict[str, np.ndarray], h: float
+) -> dict[str, np.ndarray]:
     """Central difference of the loss for every entry of every parameter."""
     grads = {}
     for name, p in params.items():
@@ -115,6 +129,7 @@ by_differences = finite_differences(params, h)
 # \rvert$ (one scale per array, so an entry that happens to be near 0 does not blow up the
 # ratio):
 
+
 # %%
 def relative(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a - b).max() / np.abs(b).max())
@@ -122,18 +137,28 @@ def relative(a: np.ndarray, b: np.ndarray) -> float:
 
 rows = []
 for name in ("dW1", "db1", "dW2", "db2"):
-    rows.append((
-        name,
-        package[name].shape,
-        np.abs(by_sympy[name]).max(),
-        relative(package[name], by_sympy[name]),
-        relative(by_differences[name], by_sympy[name]),
-        relative(by_differences[name], package[name]),
-    ))
-header = ("gradient", "shape", "largest entry", "backward vs sympy",
-          "differences vs sympy", "differences vs backward")
+    rows.append(
+        (
+            name,
+            package[name].shape,
+            np.abs(by_sympy[name]).max(),
+            relative(package[name], by_sympy[name]),
+            relative(by_differences[name], by_sympy[name]),
+            relative(by_differences[name], package[name]),
+        )
+    )
+header = (
+    "gradient",
+    "shape",
+    "largest entry",
+    "backward vs sympy",
+    "differences vs sympy",
+    "differences vs backward",
+)
 HTML(
-    "<table><thead><tr>" + "".join(f"<th>{title}</th>" for title in header) + "</tr></thead><tbody>"
+    "<table><thead><tr>"
+    + "".join(f"<th>{title}</th>" for title in header)
+    + "</tr></thead><tbody>"
     + "".join(
         f"<tr><td><code>{name}</code></td><td>{shape}</td><td>{largest:.3f}</td>"
         + "".join(f"<td>{error:.1e}</td>" for error in errors)
@@ -150,10 +175,18 @@ HTML(
 # %%
 worst_exact = max(row[3] for row in rows)
 worst_numeric = max(max(row[4], row[5]) for row in rows)
-assert worst_exact < 1e-13  # backward vs sympy: two exact methods, round-off only
-assert worst_numeric < 1e-7  # finite differences: truncation h^2 plus round-off eps / h
-print(f"backward vs sympy:          worst relative error {worst_exact:.1e}  (asserted < 1e-13)")
-print(f"finite differences vs both: worst relative error {worst_numeric:.1e}  (asserted < 1e-7)")
+# backward vs sympy: two exact methods, so round-off only
+assert worst_exact < 1e-13
+# finite differences: truncation h^2 plus round-off eps / h
+assert worst_numeric < 1e-7
+print(
+    f"backward vs sympy:          worst relative error {worst_exact:.1e}"
+    "  (asserted < 1e-13)"
+)
+print(
+    f"finite differences vs both: worst relative error {worst_numeric:.1e}"
+    "  (asserted < 1e-7)"
+)
 
 # %% [markdown]
 # ## Would the check catch a mistake?
@@ -166,10 +199,24 @@ print(f"finite differences vs both: worst relative error {worst_numeric:.1e}  (a
 no_mean = {name: g * net.m for name, g in package.items()}
 delta2 = output_error(cache["A2"], Y)
 unmasked = params["W2"].T @ delta2  # the ReLU' factor left out
-no_mask = {**package, "dW1": weight_gradient(unmasked, X), "db1": bias_gradient(unmasked)}
-for label, wrong in (("without 1/m", no_mean), ("without the ReLU mask", no_mask)):
-    errors = {name: relative(wrong[name], by_differences[name]) for name in by_differences}
-    print(f"{label:>22}: " + ", ".join(f"{name} {error:.1e}" for name, error in errors.items()))
-    assert max(errors.values()) > 1e-3  # far above the 1e-7 the right gradients reach
+no_mask = {
+    **package,
+    "dW1": weight_gradient(unmasked, X),
+    "db1": bias_gradient(unmasked),
+}
+for label, wrong in (
+    ("without 1/m", no_mean),
+    ("without the ReLU mask", no_mask),
+):
+    errors = {
+        name: relative(wrong[name], by_differences[name])
+        for name in by_differences
+    }
+    print(
+        f"{label:>22}: "
+        + ", ".join(f"{name} {error:.1e}" for name, error in errors.items())
+    )
+    # far above the 1e-7 that the right gradients reach
+    assert max(errors.values()) > 1e-3
 off = (cache["Z1"] <= 0).sum()
 print(f"(units off in this batch: {off} of {cache['Z1'].size})")

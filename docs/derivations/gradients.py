@@ -112,8 +112,16 @@ from mnist_scratch.loss import one_hot
 from mnist_scratch.network import backward, forward, init_params
 
 net = symbolic.tiny_network(inputs=3, hidden=2, classes=3, m=2)
-print("parameters:", {name: P.shape for name, P in net.parameters.items()}, " m =", net.m)
-print("operations in sympy's dL/db2_0:", sp.count_ops(net.sympy_gradients["db2"][0]))
+print(
+    "parameters:",
+    {name: P.shape for name, P in net.parameters.items()},
+    " m =",
+    net.m,
+)
+print(
+    "operations in sympy's dL/db2_0:",
+    sp.count_ops(net.sympy_gradients["db2"][0]),
+)
 
 # %% [markdown]
 # The matrix formulas of back-propagation, in short symbols ($a_{2,kj}$ for $(A_2)_{kj}$,
@@ -167,15 +175,24 @@ proof
 
 # %%
 rng = np.random.default_rng(0)
-params = init_params(net.hidden, net.inputs, net.classes, scheme="he", rng=rng, dtype=np.float64)
-params = {name: p + 0.1 * rng.normal(size=p.shape) for name, p in params.items()}  # nonzero biases
+params = init_params(
+    net.hidden, net.inputs, net.classes, scheme="he", rng=rng, dtype=np.float64
+)
+params = {
+    name: p + 0.1 * rng.normal(size=p.shape) for name, p in params.items()
+}  # nonzero biases
 X = rng.normal(size=(net.inputs, net.m))  # (3, m)
-Y = one_hot(rng.integers(0, net.classes, size=net.m), net.classes, dtype=np.float64)
+Y = one_hot(
+    rng.integers(0, net.classes, size=net.m), net.classes, dtype=np.float64
+)
 expected = net.numeric_gradients(params, X, Y)
 got = backward(params, X, Y, forward(params, X))
 for name in ("dW2", "db2", "dW1", "db1"):
     error = np.abs(got[name] - expected[name]).max()
-    print(f"max |{name} - sympy| = {error:.1e}   (largest entry {np.abs(expected[name]).max():.2f})")
+    print(
+        f"max |{name} - sympy| = {error:.1e}"
+        f"   (largest entry {np.abs(expected[name]).max():.2f})"
+    )
     assert error < 1e-14  # float64 round-off on entries of order 1
 
 # %% [markdown]
@@ -186,15 +203,28 @@ for name in ("dW2", "db2", "dW1", "db1"):
 # %%
 m = 50
 cache = forward(params, rng.normal(size=(net.inputs, m)))
-delta = output_error(cache["A2"], one_hot(rng.integers(0, net.classes, size=m), net.classes, dtype=np.float64))
+delta = output_error(
+    cache["A2"],
+    one_hot(
+        rng.integers(0, net.classes, size=m), net.classes, dtype=np.float64
+    ),
+)
 A_prev = cache["A1"]
 outer_sum = sum(np.outer(delta[:, j], A_prev[:, j]) for j in range(m)) / m
 errors = {
-    "dW vs outer products": np.abs(weight_gradient(delta, A_prev) - outer_sum).max(),
-    "db vs row mean": np.abs(bias_gradient(delta) - delta.mean(axis=1, keepdims=True)).max(),
-    "dW, batch repeated": np.abs(weight_gradient(np.tile(delta, 2), np.tile(A_prev, 2))
-                                 - weight_gradient(delta, A_prev)).max(),
-    "db, batch repeated": np.abs(bias_gradient(np.tile(delta, 2)) - bias_gradient(delta)).max(),
+    "dW vs outer products": np.abs(
+        weight_gradient(delta, A_prev) - outer_sum
+    ).max(),
+    "db vs row mean": np.abs(
+        bias_gradient(delta) - delta.mean(axis=1, keepdims=True)
+    ).max(),
+    "dW, batch repeated": np.abs(
+        weight_gradient(np.tile(delta, 2), np.tile(A_prev, 2))
+        - weight_gradient(delta, A_prev)
+    ).max(),
+    "db, batch repeated": np.abs(
+        bias_gradient(np.tile(delta, 2)) - bias_gradient(delta)
+    ).max(),
 }
 for what, error in errors.items():
     print(f"max |{what}| = {error:.1e}")

@@ -91,13 +91,19 @@ b2 = sp.Matrix(classes, 1, lambda k, _: sp.Symbol(f"b2_{k}", real=True))
 Y = sp.Matrix(classes, m, lambda k, j: sp.Symbol(f"y_{k}{j}", real=True))
 
 A1 = Z1.applyfunc(symbolic.relu_expr)  # (hidden, m)
-Z2 = W2 * A1 + b2 * sp.ones(1, m)  # (classes, m): the bias added to every column
+# (classes, m): the bias column added to every column
+Z2 = W2 * A1 + b2 * sp.ones(1, m)
 E = Z2.applyfunc(sp.exp)
-A2 = sp.Matrix(classes, m, lambda k, j: E[k, j] / sum(E[:, j]))  # softmax of each column
+# softmax of each column
+A2 = sp.Matrix(classes, m, lambda k, j: E[k, j] / sum(E[:, j]))
 mL = -sum(Y[k, j] * sp.log(A2[k, j]) for k in range(classes) for j in range(m))
 
 by_sympy = Z1.applyfunc(lambda z: sp.diff(mL, z))  # one diff per entry of Z1
-print("the derivative with respect to z1_00 has", sp.count_ops(by_sympy[0, 0]), "operations")
+print(
+    "the derivative with respect to z1_00 has",
+    sp.count_ops(by_sympy[0, 0]),
+    "operations",
+)
 
 # %% [markdown]
 # The formula, written with the same symbols and
@@ -120,7 +126,7 @@ formula_short
 # 0 for all four entries.
 
 # %%
-formula = formula_short.xreplace(dict(zip(a2, A2)))
+formula = formula_short.xreplace(dict(zip(a2, A2, strict=True)))
 at_kink = {sp.Heaviside(z, sp.S.Half): sp.Heaviside(z, 0) for z in Z1}
 one_hot_sums = {Y[classes - 1, j]: 1 - sum(Y[:-1, j]) for j in range(m)}
 
@@ -158,7 +164,10 @@ for _ in range(20):
     Yn = one_hot(rng.integers(0, classes, size=m), classes, dtype=np.float64)
     A2n = softmax(W2n @ relu(Z1n) + b2n)
     package = hidden_error(W2n, output_error(A2n, Yn), Z1n)
-    expected = np.array(delta1_of(*Z1n.ravel(), *W2n.ravel(), *b2n.ravel(), *Yn.ravel()), dtype=float)
+    expected = np.array(
+        delta1_of(*Z1n.ravel(), *W2n.ravel(), *b2n.ravel(), *Yn.ravel()),
+        dtype=float,
+    )
     worst = max(worst, np.abs(package - expected).max())
 assert worst < 1e-13  # float64 round-off, on 20 random draws
 print(f"max |hidden_error - sympy| over 20 draws = {worst:.1e}")

@@ -105,7 +105,10 @@ for number, (label, expr) in enumerate(proof.steps, start=1):
 # by entry, and subtracts $a - y$ after replacing $y_{K-1}$ by $1 - \sum_{k < K-1} y_k$:
 
 # %%
-fixed = {classes: symbolic.prove_output_error_for(classes) for classes in (2, 3, 4, 5)}
+fixed = {
+    classes: symbolic.prove_output_error_for(classes)
+    for classes in (2, 3, 4, 5)
+}
 for result in fixed.values():
     assert result, result.claim
     print(result.claim, "-> holds")
@@ -132,13 +135,28 @@ leftover
 
 # %%
 L3, zs, ys = symbolic.concrete(symbolic.cross_entropy_general(), 3)
-a3 = sp.Matrix([symbolic.concrete(symbolic.softmax_general(q), 3)[0] for q in range(3)])
+a3 = sp.Matrix(
+    [symbolic.concrete(symbolic.softmax_general(q), 3)[0] for q in range(3)]
+)
 gradient = sp.Matrix([sp.diff(L3, zq) for zq in zs])
 gap = (gradient - (a3 - sp.Matrix(ys))).applyfunc(sp.simplify)
 assert (gap - a3 * (sum(ys) - 1)).applyfunc(sp.simplify).is_zero_matrix
-not_one_hot = {zs[0]: 1.0, zs[1]: -0.5, zs[2]: 2.0, ys[0]: 0.5, ys[1]: 0.5, ys[2]: 0.5}
-print("sympy's gradient:", [round(float(g), 4) for g in gradient.subs(not_one_hot)])
-print("a - y:           ", [round(float(d), 4) for d in (a3 - sp.Matrix(ys)).subs(not_one_hot)])
+not_one_hot = {
+    zs[0]: 1.0,
+    zs[1]: -0.5,
+    zs[2]: 2.0,
+    ys[0]: 0.5,
+    ys[1]: 0.5,
+    ys[2]: 0.5,
+}
+print(
+    "sympy's gradient:",
+    [round(float(g), 4) for g in gradient.subs(not_one_hot)],
+)
+print(
+    "a - y:           ",
+    [round(float(d), 4) for d in (a3 - sp.Matrix(ys)).subs(not_one_hot)],
+)
 gap
 
 # %% [markdown]
@@ -173,7 +191,11 @@ fd_error = 0.0
 for r, c in [(0, 0), (3, 2), (9, 5), (int(Y[:, 1].argmax()), 1)]:
     E = np.zeros_like(Z)
     E[r, c] = h
-    central = m * (cross_entropy(softmax(Z + E), Y) - cross_entropy(softmax(Z - E), Y)) / (2 * h)
+    central = (
+        m
+        * (cross_entropy(softmax(Z + E), Y) - cross_entropy(softmax(Z - E), Y))
+        / (2 * h)
+    )
     fd_error = max(fd_error, abs(central - delta2[r, c]))
 assert fd_error < 1e-8  # truncation O(h^2) plus round-off O(eps / h)
 print(f"max |finite difference - delta2| = {fd_error:.1e}")

@@ -80,7 +80,12 @@ proof
 derivative = sp.diff(symbolic.relu_expr(x), x)
 at_zero = (derivative.subs(x, 0), symbolic.relu_prime_expr(x).subs(x, 0))
 assert at_zero == (sp.Rational(1, 2), 0)
-print("at x = 0:  sympy's diff gives", at_zero[0], "  the package's convention gives", at_zero[1])
+print(
+    "at x = 0:  sympy's diff gives",
+    at_zero[0],
+    "  the package's convention gives",
+    at_zero[1],
+)
 
 # %% [markdown]
 # ## Why the value at zero does not matter
@@ -104,7 +109,10 @@ print("at x = 0:  sympy's diff gives", at_zero[0], "  the package's convention g
 h = 1e-6
 for z0 in (0.0, 1e-7, 0.5, -0.5):
     central = (relu(np.array(z0 + h)) - relu(np.array(z0 - h))) / (2 * h)
-    print(f"z = {z0:>5}:  central difference {float(central):.3f}   relu_prime {float(relu_prime(np.array(z0))):.0f}")
+    print(
+        f"z = {z0:>5}:  central difference {float(central):.3f}"
+        f"   relu_prime {float(relu_prime(np.array(z0))):.0f}"
+    )
 
 # %% [markdown]
 # ## The package agrees with the symbolic forms
@@ -120,7 +128,9 @@ for z0 in (0.0, 1e-7, 0.5, -0.5):
 # %%
 forms = symbolic.lambdified_forms(classes=2)
 rng = np.random.default_rng(0)
-Z = np.concatenate([rng.normal(size=(10, 50)).ravel(), [0.0, -0.0, 1e-300, -1e-300]])
+Z = np.concatenate(
+    [rng.normal(size=(10, 50)).ravel(), [0.0, -0.0, 1e-300, -1e-300]]
+)
 relu_error = np.abs(relu(Z) - forms["relu"](Z)).max()
 prime_error = np.abs(relu_prime(Z) - forms["relu_prime"](Z)).max()
 assert relu_error == 0 and prime_error == 0  # exact, no tolerance

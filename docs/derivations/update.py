@@ -53,14 +53,23 @@ import math
 import numpy as np
 import sympy as sp
 
-from mnist_scratch.optim import constant_lr, cosine_lr, gd_update, learning_rate, momentum_update
+from mnist_scratch.optim import (
+    constant_lr,
+    cosine_lr,
+    gd_update,
+    learning_rate,
+    momentum_update,
+)
 
 t1, t2, alpha = sp.symbols("theta_1 theta_2 alpha", real=True)
 L = sp.Function("L")
 g1, g2 = sp.diff(L(t1, t2), t1), sp.diff(L(t1, t2), t2)
 rate = sp.diff(L(t1 - alpha * g1, t2 - alpha * g2), alpha).subs(alpha, 0).doit()
 assert sp.simplify(rate + g1**2 + g2**2) == 0
-sp.Eq(sp.Symbol(r"\frac{d}{d\alpha} L(\theta - \alpha\, d\theta)\Big|_{0}"), sp.simplify(rate))
+sp.Eq(
+    sp.Symbol(r"\frac{d}{d\alpha} L(\theta - \alpha\, d\theta)\Big|_{0}"),
+    sp.simplify(rate),
+)
 
 # %% [markdown]
 # The package's <autoref identifier="mnist_scratch.optim.gd_update"><code>gd_update</code></autoref>
@@ -74,10 +83,12 @@ theta = rng.normal(size=(10, 784)).astype(np.float32)
 dtheta = rng.normal(size=(10, 784)).astype(np.float32)
 lr = np.float64(0.1)
 new = gd_update(theta, dtheta, lr)
-assert new.dtype == np.float32 and np.array_equal(new, theta - np.float32(lr) * dtheta)
+assert new.dtype == np.float32 and np.array_equal(
+    new, theta - np.float32(lr) * dtheta
+)
 same = gd_update(theta, dtheta, lr, inplace=True)
 assert same is theta and np.array_equal(theta, new)
-print("dtype kept:", new.dtype, "| in place returns the same array:", same is theta)
+print("dtype kept:", new.dtype, "| in place, same array:", same is theta)
 
 # %% [markdown]
 # ## Momentum
@@ -118,7 +129,8 @@ mu, g, v = sp.symbols("mu g v", real=True)
 t = sp.Symbol("t", integer=True, nonnegative=True)
 closed = g * (1 - mu**t) / (1 - mu)
 assert closed.subs(t, 0) == 0  # v_0 = 0
-assert sp.simplify(closed.subs(t, t + 1) - (mu * closed + g)) == 0  # v_{t+1} = mu v_t + g
+# v_{t+1} = mu v_t + g
+assert sp.simplify(closed.subs(t, t + 1) - (mu * closed + g)) == 0
 fixed_point = sp.solve(sp.Eq(v, mu * v + g), v)
 assert len(fixed_point) == 1 and sp.simplify(fixed_point[0] - g / (1 - mu)) == 0
 sp.Eq(sp.Symbol("v_{*}"), fixed_point[0])
@@ -135,10 +147,17 @@ grads = rng.normal(size=(30, 4))
 theta, velocity = np.zeros(4), np.zeros(4)
 worst = 0.0
 for step in range(1, 31):
-    theta, velocity = momentum_update(theta, grads[step - 1], velocity, lr, mu_value)
-    unrolled = sum(mu_value ** (step - s) * grads[s - 1] for s in range(1, step + 1))
+    theta, velocity = momentum_update(
+        theta, grads[step - 1], velocity, lr, mu_value
+    )
+    unrolled = sum(
+        mu_value ** (step - s) * grads[s - 1] for s in range(1, step + 1)
+    )
     worst = max(worst, np.abs(velocity - unrolled).max())
-steps_taken = -lr * sum(sum(mu_value ** (k - s) * grads[s - 1] for s in range(1, k + 1)) for k in range(1, 31))
+steps_taken = -lr * sum(
+    sum(mu_value ** (k - s) * grads[s - 1] for s in range(1, k + 1))
+    for k in range(1, 31)
+)
 worst = max(worst, np.abs(theta - steps_taken).max())
 plain, _ = momentum_update(np.ones(4), grads[0], np.zeros(4), lr, mu=0.0)
 assert np.array_equal(plain, gd_update(np.ones(4), grads[0], lr))
@@ -187,8 +206,10 @@ slope = sp.diff(cosine, ts)
 facts = {
     "alpha(0) = alpha_0": sp.simplify(cosine.subs(ts, 0) - a0) == 0,
     "alpha(T) = alpha_min": sp.simplify(cosine.subs(ts, T) - amin) == 0,
-    "alpha(T/2) = mean": sp.simplify(cosine.subs(ts, T / 2) - (a0 + amin) / 2) == 0,
-    "slope 0 at both ends": slope.subs(ts, 0) == 0 and sp.simplify(slope.subs(ts, T)) == 0,
+    "alpha(T/2) = mean": sp.simplify(cosine.subs(ts, T / 2) - (a0 + amin) / 2)
+    == 0,
+    "slope 0 at both ends": slope.subs(ts, 0) == 0
+    and sp.simplify(slope.subs(ts, T)) == 0,
 }
 assert all(facts.values()), facts
 print(facts)
@@ -202,12 +223,27 @@ cosine
 # %%
 cosine_of = sp.lambdify((ts, T, a0, amin), cosine, "math")
 total, base, final = 1000, 0.5, 0.01
-error = max(abs(cosine_lr(s, total, base, final) - cosine_of(s, total, base, final)) for s in range(total + 1))
+error = max(
+    abs(cosine_lr(s, total, base, final) - cosine_of(s, total, base, final))
+    for s in range(total + 1)
+)
 assert error < 1e-15  # two float64 evaluations of the same expression
-assert all(learning_rate("cosine", s, total, base, final) == cosine_lr(s, total, base, final)
-           and learning_rate("constant", s, total, base) == constant_lr(s, total, base) == base
-           for s in range(0, total + 1, 50))
-assert math.isclose(cosine_lr(total // 2, total, base, final), (base + final) / 2)
+assert all(
+    learning_rate("cosine", s, total, base, final)
+    == cosine_lr(s, total, base, final)
+    and learning_rate("constant", s, total, base)
+    == constant_lr(s, total, base)
+    == base
+    for s in range(0, total + 1, 50)
+)
+assert math.isclose(
+    cosine_lr(total // 2, total, base, final), (base + final) / 2
+)
 print(f"max |cosine_lr - sympy| over {total + 1} steps = {error:.1e}")
-print("alpha_t at t = 0, 250, 500, 750, 1000:",
-      [round(cosine_lr(s, total, base, final), 4) for s in range(0, total + 1, 250)])
+print(
+    "alpha_t at t = 0, 250, 500, 750, 1000:",
+    [
+        round(cosine_lr(s, total, base, final), 4)
+        for s in range(0, total + 1, 250)
+    ],
+)
