@@ -125,9 +125,11 @@ print(
 # <div class="equation" id="eq-cross-entropy-clip" data-code="mnist_scratch.loss.cross_entropy" markdown>
 #
 # $$
-# L = -\frac{1}{m} \sum_{j, k} Y_{kj} \log \max\!\left((A_2)_{kj},\, a_{\min}\right),
-# \qquad a_{\min} = 2^{-126} \approx 1.2 \times 10^{-38} \text{ (float32)},\
-# 2^{-1022} \text{ (float64)}
+# \begin{aligned}
+# L &= -\frac{1}{m} \sum_{j, k} Y_{kj} \log \max\!\left((A_2)_{kj},\, a_{\min}\right), \\
+# a_{\min} &= 2^{-126} \approx 1.2 \times 10^{-38} \text{ in float32},
+# \quad 2^{-1022} \approx 2.2 \times 10^{-308} \text{ in float64}
+# \end{aligned}
 # $$
 #
 # </div>

@@ -80,6 +80,8 @@
 # returns exactly these four arrays:
 
 # %%
+import re
+
 import numpy as np
 import sympy as sp
 
@@ -87,6 +89,16 @@ from mnist_scratch import symbolic
 from mnist_scratch.data import design_matrix
 from mnist_scratch.metrics import accuracy, confusion_matrix
 from mnist_scratch.network import affine, forward, init_params, predict
+
+
+def readable(expr: sp.Basic) -> sp.Basic:
+    """Show sympy's ``w1_01`` as $w^{(1)}_{01}$: the layer as a superscript."""
+    names = {
+        s: sp.Symbol(re.sub(r"^([a-z]+)(\d)_(\d+)$", r"\1^{(\2)}_{\3}", s.name))
+        for s in expr.free_symbols
+    }
+    return expr.xreplace(names)
+
 
 rng = np.random.default_rng(0)
 m = 5
@@ -106,11 +118,12 @@ assert np.allclose(cache["A2"].sum(axis=0), 1, atol=1e-6)
 # <autoref identifier="mnist_scratch.symbolic.tiny_network"><code>symbolic.tiny_network</code></autoref>
 # writes a small network (3 inputs, 2 hidden units, 3 classes, $m = 2$) with a sympy symbol
 # for every weight, bias and pixel, and builds $Z_1, A_1, Z_2, A_2$ from them by the formulas
-# above. Here is its $Z_1 = W_1 X + b_1$, every entry a weighted sum plus a bias:
+# above. Here is its $Z_1 = W_1 X + b_1$, every entry a weighted sum plus a bias (a
+# superscript $(\ell)$ names the layer, $x_{ij}$ is pixel $i$ of example $j$):
 
 # %%
 net = symbolic.tiny_network(inputs=3, hidden=2, classes=3, m=2)
-net.Z1
+readable(net.Z1)
 
 # %% [markdown]
 # Compiled to NumPy, those expressions must give what

@@ -135,37 +135,32 @@ def relative(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a - b).max() / np.abs(b).max())
 
 
-rows = []
-for name in ("dW1", "db1", "dW2", "db2"):
-    rows.append(
-        (
-            name,
-            package[name].shape,
-            np.abs(by_sympy[name]).max(),
-            relative(package[name], by_sympy[name]),
-            relative(by_differences[name], by_sympy[name]),
-            relative(by_differences[name], package[name]),
-        )
+rows = [
+    (
+        f"{name} {package[name].shape}",
+        np.abs(by_sympy[name]).max(),
+        relative(package[name], by_sympy[name]),
+        relative(by_differences[name], by_sympy[name]),
+        relative(by_differences[name], package[name]),
     )
+    for name in ("dW1", "db1", "dW2", "db2")
+]
 header = (
-    "gradient",
-    "shape",
-    "largest entry",
+    "gradient (shape)",
+    "largest |entry|",
     "backward vs sympy",
-    "differences vs sympy",
-    "differences vs backward",
+    "finite diff. vs sympy",
+    "finite diff. vs backward",
 )
+cells = [[f"<th>{title}</th>" for title in header]] + [
+    [f"<td><code>{label}</code></td>", f"<td>{largest:.3f}</td>"]
+    + [f"<td>{error:.1e}</td>" for error in errors]
+    for label, largest, *errors in rows
+]
 HTML(
-    "<table><thead><tr>"
-    + "".join(f"<th>{title}</th>" for title in header)
-    + "</tr></thead><tbody>"
-    + "".join(
-        f"<tr><td><code>{name}</code></td><td>{shape}</td><td>{largest:.3f}</td>"
-        + "".join(f"<td>{error:.1e}</td>" for error in errors)
-        + "</tr>"
-        for name, shape, largest, *errors in rows
-    )
-    + "</tbody></table>"
+    '<table style="font-size: 0.85em">'
+    + "".join("<tr>" + "".join(row) + "</tr>" for row in cells)
+    + "</table>"
 )
 
 # %% [markdown]
@@ -173,8 +168,8 @@ HTML(
 # the accuracy a central difference can reach:
 
 # %%
-worst_exact = max(row[3] for row in rows)
-worst_numeric = max(max(row[4], row[5]) for row in rows)
+worst_exact = max(row[2] for row in rows)
+worst_numeric = max(max(row[3], row[4]) for row in rows)
 # backward vs sympy: two exact methods, so round-off only
 assert worst_exact < 1e-13
 # finite differences: truncation h^2 plus round-off eps / h

@@ -103,6 +103,8 @@
 # single bias already fills a screen:
 
 # %%
+import re
+
 import numpy as np
 import sympy as sp
 
@@ -110,6 +112,16 @@ from mnist_scratch import symbolic
 from mnist_scratch.gradients import bias_gradient, output_error, weight_gradient
 from mnist_scratch.loss import one_hot
 from mnist_scratch.network import backward, forward, init_params
+
+
+def readable(expr: sp.Basic) -> sp.Basic:
+    """Show sympy's ``w1_01`` as $w^{(1)}_{01}$: the layer as a superscript."""
+    names = {
+        s: sp.Symbol(re.sub(r"^([a-z]+)(\d)_(\d+)$", r"\1^{(\2)}_{\3}", s.name))
+        for s in expr.free_symbols
+    }
+    return expr.xreplace(names)
+
 
 net = symbolic.tiny_network(inputs=3, hidden=2, classes=3, m=2)
 print(
@@ -124,32 +136,33 @@ print(
 )
 
 # %% [markdown]
-# The matrix formulas of back-propagation, in short symbols ($a_{2,kj}$ for $(A_2)_{kj}$,
-# $a_{1,hj}$ for $(A_1)_{hj}$, $r_{1,hj}$ for $\mathrm{ReLU}'((Z_1)_{hj})$). With $m = 2$ each
-# entry is visibly a sum of two examples' terms, each halved. $dW_2 = \frac{1}{m}\,\delta_2
+# The matrix formulas of back-propagation, in short symbols: $a^{(2)}_{kj}$ for $(A_2)_{kj}$,
+# $a^{(1)}_{hj}$ for $(A_1)_{hj}$, $r^{(1)}_{hj}$ for $\mathrm{ReLU}'((Z_1)_{hj})$, and
+# $w^{(\ell)}$, $x$, $y$ for the entries of $W_\ell$, $X$, $Y$. With $m = 2$ each entry is
+# visibly a sum of two examples' terms, each halved. $dW_2 = \frac{1}{m}\,\delta_2
 # A_1^{\top}$:
 
 # %%
-net.formulas["dW2"]
+readable(net.formulas["dW2"])
 
 # %% [markdown]
 # $db_2 = \frac{1}{m}\, \delta_2 \mathbf{1}_m$:
 
 # %%
-net.formulas["db2"]
+readable(net.formulas["db2"])
 
 # %% [markdown]
 # $dW_1 = \frac{1}{m}\, \delta_1 X^{\top}$, with
 # $\delta_1 = (W_2^{\top} \delta_2) \odot \mathrm{ReLU}'(Z_1)$ written out:
 
 # %%
-net.formulas["dW1"]
+readable(net.formulas["dW1"])
 
 # %% [markdown]
 # $db_1 = \frac{1}{m}\, \delta_1 \mathbf{1}_m$:
 
 # %%
-net.formulas["db1"]
+readable(net.formulas["db1"])
 
 # %% [markdown]
 # <autoref identifier="mnist_scratch.symbolic.prove_tiny_network"><code>symbolic.prove_tiny_network</code></autoref>

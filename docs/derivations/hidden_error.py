@@ -69,7 +69,8 @@
 # ## sympy differentiates a small network
 #
 # Below, a network with 2 hidden units, 3 classes and $m = 2$ examples is written out in sympy
-# from the hidden pre-activations on: every entry of $Z_1$, $W_2$, $b_2$ and $Y$ is a symbol,
+# from the hidden pre-activations on: every entry of $Z_1$, $W_2$, $b_2$ and $Y$ is a symbol
+# ($z_{h,j}$, $w_{k,h}$, $b_k$, $y_{k,j}$),
 # and $A_1$, $Z_2$, $A_2$ and $m L$ are built from them with
 # <autoref identifier="mnist_scratch.symbolic.relu_expr"><code>symbolic.relu_expr</code></autoref>
 # and softmax. sympy then takes $\partial (m L) / \partial (Z_1)_{hj}$ for each of the four
@@ -85,10 +86,12 @@ from mnist_scratch.gradients import hidden_error, output_error
 from mnist_scratch.loss import one_hot
 
 hidden, classes, m = 2, 3, 2
-Z1 = sp.Matrix(hidden, m, lambda h, j: sp.Symbol(f"z1_{h}{j}", real=True))
-W2 = sp.Matrix(classes, hidden, lambda k, h: sp.Symbol(f"w2_{k}{h}", real=True))
-b2 = sp.Matrix(classes, 1, lambda k, _: sp.Symbol(f"b2_{k}", real=True))
-Y = sp.Matrix(classes, m, lambda k, j: sp.Symbol(f"y_{k}{j}", real=True))
+Z1 = sp.Matrix(hidden, m, lambda h, j: sp.Symbol(f"z_{{{h},{j}}}", real=True))
+W2 = sp.Matrix(
+    classes, hidden, lambda k, h: sp.Symbol(f"w_{{{k},{h}}}", real=True)
+)
+b2 = sp.Matrix(classes, 1, lambda k, _: sp.Symbol(f"b_{{{k}}}", real=True))
+Y = sp.Matrix(classes, m, lambda k, j: sp.Symbol(f"y_{{{k},{j}}}", real=True))
 
 A1 = Z1.applyfunc(symbolic.relu_expr)  # (hidden, m)
 # (classes, m): the bias column added to every column
@@ -100,7 +103,7 @@ mL = -sum(Y[k, j] * sp.log(A2[k, j]) for k in range(classes) for j in range(m))
 
 by_sympy = Z1.applyfunc(lambda z: sp.diff(mL, z))  # one diff per entry of Z1
 print(
-    "the derivative with respect to z1_00 has",
+    "the derivative with respect to (Z1)_00 has",
     sp.count_ops(by_sympy[0, 0]),
     "operations",
 )
@@ -108,14 +111,15 @@ print(
 # %% [markdown]
 # The formula, written with the same symbols and
 # <autoref identifier="mnist_scratch.symbolic.relu_prime_expr"><code>symbolic.relu_prime_expr</code></autoref>
-# for $\mathrm{ReLU}'$ (here $a_{kj}$ stands for the softmax output $(A_2)_{kj}$, so the
-# matrix fits on the screen):
+# for $\mathrm{ReLU}'$ (sympy prints the step function $H$ as $\theta$). Here $a_{k,j}$
+# stands for the softmax output $(A_2)_{kj}$ so that the formula fits on the screen; the
+# column of example 0:
 
 # %%
-a2 = sp.Matrix(classes, m, lambda k, j: sp.Symbol(f"a2_{k}{j}"))
+a2 = sp.Matrix(classes, m, lambda k, j: sp.Symbol(f"a_{{{k},{j}}}"))
 mask = Z1.applyfunc(symbolic.relu_prime_expr)
 formula_short = (W2.T * (a2 - Y)).multiply_elementwise(mask)
-formula_short
+formula_short[:, 0]
 
 # %% [markdown]
 # sympy's derivative of $\max(0, z)$ is a step function worth $\tfrac{1}{2}$ at 0; the package

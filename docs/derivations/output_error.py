@@ -71,38 +71,48 @@
 # %%
 import numpy as np
 import sympy as sp
-from IPython.display import Math, display
+from IPython.display import HTML, Math, display
 
 from mnist_scratch import symbolic
 from mnist_scratch.activations import softmax
 from mnist_scratch.gradients import output_error
 from mnist_scratch.loss import cross_entropy, one_hot
 
+
+def show_steps(proof: symbolic.Proof) -> None:
+    """Each step's label, then its expression on a line of its own."""
+    for number, (label, expr) in enumerate(proof.steps, start=1):
+        display(HTML(f"<p><b>Step {number}</b>: {label}</p>"))
+        display(Math(sp.latex(expr)))
+
+
 proof = symbolic.prove_output_error()
 assert proof, proof.claim
-for number, (label, expr) in enumerate(proof.steps, start=1):
-    display(Math(rf"\text{{{number}. {label}:}}\qquad {sp.latex(expr)}"))
+show_steps(proof)
 
 # %% [markdown]
 # Reading the steps:
 #
-# 1. and 2. are the definitions: softmax and the loss for one example, with softmax written out
-#    inside the log.
-# 3. sympy differentiates with respect to $z_i$. Differentiating $z_j$ or $z_k$ by $z_i$
-#    gives a Kronecker delta $\delta_{ij}$ or $\delta_{ik}$, which sympy keeps inside the sums.
-# 4. A sum of $\delta_{ik}\, f(k)$ over $k = 0, \dots, K-1$ is $f(i)$ *if $i$ is one of the
-#    classes*, $0 \le i \le K - 1$. sympy writes that condition out as a piecewise expression,
-#    and the proof lets sympy check it (by writing $K = i + 1 + n$ with $n \ge 0$) rather than
-#    dropping it by hand.
-# 5. What remains is $a_i \sum_j y_j - y_i$: the factor $a_i$ does not depend on $j$, and sympy
-#    pulls it out of the sum.
-# 6. Only now is $\sum_j y_j = 1$ substituted: the one place the one-hot targets are used.
-# 7. The result minus the claim $a_i - y_i$ simplifies to 0.
+# - **Steps 1 and 2** are the definitions: softmax and the loss for one example, with softmax
+#   written out inside the log.
+# - **Step 3**: sympy differentiates with respect to $z_i$. Differentiating $z_j$ or $z_k$ by
+#   $z_i$ gives a Kronecker delta $\delta_{ij}$ or $\delta_{ik}$, which sympy keeps inside the
+#   sums.
+# - **Step 4**: a sum of $\delta_{ik}\, f(k)$ over $k = 0, \dots, K-1$ is $f(i)$ *if $i$ is one of the
+#   classes*, $0 \le i \le K - 1$. sympy writes that condition out as a piecewise expression,
+#   and the proof lets sympy check it (by writing $K = i + 1 + n$ with $n \ge 0$) rather than
+#   dropping it by hand.
+# - **Step 5**: what remains is $a_i \sum_j y_j - y_i$: the factor $a_i$ does not depend on
+#   $j$, and sympy pulls it out of the sum.
+# - **Step 6**: only now is $\sum_j y_j = 1$ substituted, the one place the one-hot targets
+#   are used.
+# - **Step 7**: the result minus the claim $a_i - y_i$ simplifies to 0.
 #
 # A second, independent check with no index machinery:
 # <autoref identifier="mnist_scratch.symbolic.prove_output_error_for"><code>symbolic.prove_output_error_for</code></autoref>
 # expands the loss for a fixed number of classes into plain symbols, takes the gradient entry
-# by entry, and subtracts $a - y$ after replacing $y_{K-1}$ by $1 - \sum_{k < K-1} y_k$:
+# by entry, and subtracts $a - y$ after replacing $y_{K-1}$ by $1 - \sum_{k < K-1} y_k$. It
+# holds for 2 to 5 classes; the steps for two classes:
 
 # %%
 fixed = {
@@ -112,7 +122,7 @@ fixed = {
 for result in fixed.values():
     assert result, result.claim
     print(result.claim, "-> holds")
-fixed[3]  # the steps for K = 3
+show_steps(fixed[2])
 
 # %% [markdown]
 # ## Without Σ y = 1 the result is not a − y
