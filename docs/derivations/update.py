@@ -212,7 +212,8 @@ facts = {
     and sp.simplify(slope.subs(ts, T)) == 0,
 }
 assert all(facts.values()), facts
-print(facts)
+for fact, holds in facts.items():
+    print(f"{fact}: {holds}")
 cosine
 
 # %% [markdown]
@@ -247,3 +248,4 @@ print(
         for s in range(0, total + 1, 250)
     ],
 )
+
