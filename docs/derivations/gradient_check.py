@@ -174,14 +174,8 @@ worst_numeric = max(max(row[3], row[4]) for row in rows)
 assert worst_exact < 1e-13
 # finite differences: truncation h^2 plus round-off eps / h
 assert worst_numeric < 1e-7
-print(
-    f"backward vs sympy:          worst relative error {worst_exact:.1e}"
-    "  (asserted < 1e-13)"
-)
-print(
-    f"finite differences vs both: worst relative error {worst_numeric:.1e}"
-    "  (asserted < 1e-7)"
-)
+print(f"backward vs sympy:  worst {worst_exact:.1e}  (asserted < 1e-13)")
+print(f"finite diff. vs both: worst {worst_numeric:.1e}  (asserted < 1e-7)")
 
 # %% [markdown]
 # ## Would the check catch a mistake?
@@ -200,16 +194,16 @@ no_mask = {
     "db1": bias_gradient(unmasked),
 }
 for label, wrong in (
-    ("without 1/m", no_mean),
-    ("without the ReLU mask", no_mask),
+    ("no 1/m", no_mean),
+    ("no ReLU mask", no_mask),
 ):
     errors = {
         name: relative(wrong[name], by_differences[name])
         for name in by_differences
     }
     print(
-        f"{label:>22}: "
-        + ", ".join(f"{name} {error:.1e}" for name, error in errors.items())
+        f"{label:>12}: "
+        + "  ".join(f"{name} {error:.0e}" for name, error in errors.items())
     )
     # far above the 1e-7 that the right gradients reach
     assert max(errors.values()) > 1e-3
