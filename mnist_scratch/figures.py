@@ -186,6 +186,31 @@ def width_summary(metrics: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
+def ablation_summary(metrics: dict, path: Path) -> Path:
+    """Test accuracy of each ablation step: every seed as a dot, the mean as a bar."""
+    s = metrics["summary"]
+    fig, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
+    x = np.arange(len(s["step"]))
+    means = _pct(s["test_accuracy_mean"])
+    ax.bar(x, means, color="tab:blue", alpha=0.35, width=0.6, label="mean over seeds")
+    for i, accs in enumerate(s["test_accuracy_by_seed"]):
+        ax.plot([i] * len(accs), _pct(accs), "o", color="tab:blue", ms=4,
+                label="one seed" if i == 0 else None)
+        ax.annotate(f"{means[i]:.2f}%", (i, means[i]), textcoords="offset points", xytext=(0, 8),
+                    ha="center", fontsize=7.5)
+    # The first step (the seeds' full-batch method) is far below the rest: zoom on the others.
+    rest = _pct([a for accs in s["test_accuracy_by_seed"][1:] for a in accs])
+    if rest.size:
+        ax.set_ylim(rest.min() - 1.0, rest.max() + 0.5)
+        ax.annotate(f"{means[0]:.2f}% (off the scale)", (0, rest.min() - 0.9),
+                    ha="center", fontsize=7.5)
+    ax.set_xticks(x, [f"{k}" if i == 0 else f"+ {k}" for i, k in enumerate(s["step"])])
+    ax.set(ylabel="test accuracy (%)", title="Ablation: one change at a time")
+    ax.legend(frameon=False, fontsize=7.5, loc="upper left")
+    ax.grid(alpha=0.3, axis="y")
+    return _save(fig, path)
+
+
 def render(run_dir: Path) -> dict[str, Path]:
     """Draw every figure of one experiment folder into ``run_dir/figures/``.
 
@@ -197,7 +222,11 @@ def render(run_dir: Path) -> dict[str, Path]:
     showcase = next(r for r in metrics["runs"] if r["id"] == metrics["showcase"])
     drawn: dict[str, Path] = {}
     with plt.rc_context(STYLE):
-        drawn["curves"] = curves(metrics, out / "curves.png")
+        if metrics["experiment"] == "ablation":
+            # Eighteen runs mixing iterations and epochs would make an unreadable curve plot.
+            drawn["ablation"] = ablation_summary(metrics, out / "ablation.png")
+        else:
+            drawn["curves"] = curves(metrics, out / "curves.png")
         if metrics["experiment"] == "width":
             drawn["width"] = width_summary(metrics, out / "width.png")
         W1 = load_weights(run_dir / showcase["weights"])["W1"]

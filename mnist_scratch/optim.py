@@ -184,8 +184,71 @@ def cosine_lr(step: int, total_steps: int, base_lr: float, final_lr: float = 0.0
     return float(final_lr + (base_lr - final_lr) * cosine)
 
 
+def warmup_cosine_lr(
+    step: int, total_steps: int, base_lr: float, warmup_steps: int, final_lr: float = 0.0
+) -> float:
+    r"""Linear warm-up for ``warmup_steps`` steps, then the cosine schedule over the rest.
+
+    $$
+    \alpha_t = \begin{cases}
+    \alpha_0\,\dfrac{t + 1}{W} & 0 \le t < W \\[4pt]
+    \alpha_{\min} + \tfrac{1}{2}\left(\alpha_0 - \alpha_{\min}\right)
+    \left(1 + \cos\dfrac{\pi (t - W)}{T - W}\right) & W \le t \le T
+    \end{cases}
+    $$
+
+    The first steps of a freshly initialised network have the largest gradients; a step of full
+    size there can push a hidden unit's pre-activation below zero for almost every image, and a
+    ReLU unit that never fires gets no gradient again. Ramping $\alpha$ up over $W$ steps lets
+    the first updates be small. With $W = 0$ this is exactly `cosine_lr`.
+
+    Derivation: [warm-up][eq-warmup].
+
+    Parameters
+    ----------
+    step : int
+        Current step $t$, ``0 <= step <= total_steps``.
+    total_steps : int
+        Number of steps $T$ of the run (at least 1).
+    base_lr : float
+        Peak learning rate $\alpha_0$, reached at step $W - 1$.
+    warmup_steps : int
+        Length $W$ of the linear ramp, ``0 <= warmup_steps < total_steps``.
+    final_lr : float
+        Learning rate $\alpha_{\min}$ reached at ``step == total_steps``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If ``step`` is outside ``0 .. total_steps``, ``total_steps < 1``, or ``warmup_steps`` is
+        outside ``0 .. total_steps - 1``.
+
+    Examples
+    --------
+    >>> [round(warmup_cosine_lr(t, 6, 0.3, warmup_steps=2), 4) for t in range(7)]
+    [0.15, 0.3, 0.3, 0.2561, 0.15, 0.0439, 0.0]
+    >>> warmup_cosine_lr(1, 4, 0.3, warmup_steps=0) == cosine_lr(1, 4, 0.3)
+    True
+    """
+    _check_step(step, total_steps)
+    if not 0 <= warmup_steps < total_steps:
+        raise ValueError(f"warmup_steps must lie in 0..{total_steps - 1}, got {warmup_steps}")
+    if step < warmup_steps:
+        return float(base_lr * (step + 1) / warmup_steps)
+    return cosine_lr(step - warmup_steps, total_steps - warmup_steps, base_lr, final_lr)
+
+
 def learning_rate(
-    schedule: str, step: int, total_steps: int, base_lr: float, final_lr: float = 0.0
+    schedule: str,
+    step: int,
+    total_steps: int,
+    base_lr: float,
+    final_lr: float = 0.0,
+    warmup_steps: int = 0,
 ) -> float:
     r"""The learning rate of a schedule named in a config: ``"constant"`` or ``"cosine"``.
 
@@ -196,7 +259,10 @@ def learning_rate(
     \end{cases}
     $$
 
-    Derivation: [cosine schedule][eq-cosine-schedule].
+    A cosine schedule with ``warmup_steps`` $W > 0$ first ramps up linearly, as in
+    `warmup_cosine_lr`.
+
+    Derivation: [cosine schedule][eq-cosine-schedule], [warm-up][eq-warmup].
 
     Parameters
     ----------
@@ -204,6 +270,8 @@ def learning_rate(
         Name of the schedule; ``final_lr`` is ignored by ``"constant"``.
     step, total_steps, base_lr, final_lr
         As for `cosine_lr`.
+    warmup_steps : int
+        Linear warm-up steps of the cosine schedule (0: none).
 
     Returns
     -------
@@ -212,16 +280,22 @@ def learning_rate(
     Raises
     ------
     ValueError
-        For an unknown schedule or a step out of range.
+        For an unknown schedule, a step out of range, or a warm-up with ``"constant"``.
 
     Examples
     --------
     >>> learning_rate("cosine", 2, 4, 0.3), learning_rate("constant", 2, 4, 0.3)
     (0.15, 0.3)
+    >>> learning_rate("cosine", 0, 4, 0.3, warmup_steps=2)
+    0.15
     """
     if schedule == "constant":
+        if warmup_steps:
+            raise ValueError("a warm-up needs the cosine schedule, not constant")
         return constant_lr(step, total_steps, base_lr)
     if schedule == "cosine":
+        if warmup_steps:
+            return warmup_cosine_lr(step, total_steps, base_lr, warmup_steps, final_lr)
         return cosine_lr(step, total_steps, base_lr, final_lr)
     choices = ", ".join(SCHEDULES)
     raise ValueError(f"unknown learning-rate schedule {schedule!r}; choose one of {choices}")

@@ -183,6 +183,8 @@ def summarize(exp: Experiment, records: list[dict]) -> dict:
                 for r in records
             ],
         }
+    if exp.name == "ablation":
+        return ablation_summary(records)
     test = np.array([r["final"]["test_accuracy"] for r in records])
     train = np.array([r["final"]["train_accuracy"] for r in records])
     return {
@@ -196,6 +198,33 @@ def summarize(exp: Experiment, records: list[dict]) -> dict:
         "train_accuracy": {"mean": _round(float(train.mean()), 7)},
         "train_time_s": {"mean": round(float(np.mean([r["train_time_s"] for r in records])), 4)},
     }
+
+
+def ablation_summary(records: list[dict]) -> dict:
+    """One column per quantity, one row per ablation step (runs ``<step>-seed<s>``), in order."""
+    from mnist_scratch.train import ABLATION_STEPS
+
+    changes = {key: text for key, text, _ in ABLATION_STEPS}
+    steps: dict[str, list[dict]] = {}
+    for r in records:
+        steps.setdefault(r["id"].rsplit("-seed", 1)[0], []).append(r)
+    summary: dict[str, list] = {
+        "step": [], "change": [], "test_accuracy_mean": [], "test_accuracy_min": [],
+        "test_accuracy_max": [], "test_accuracy_by_seed": [], "train_accuracy_mean": [],
+    }
+    for key, runs in steps.items():
+        test = [r["final"]["test_accuracy"] for r in runs]
+        summary["step"].append(key)
+        summary["change"].append(changes.get(key, key))
+        summary["test_accuracy_mean"].append(_round(float(np.mean(test)), 7))
+        summary["test_accuracy_min"].append(min(test))
+        summary["test_accuracy_max"].append(max(test))
+        summary["test_accuracy_by_seed"].append(test)
+        summary["train_accuracy_mean"].append(
+            _round(float(np.mean([r["final"]["train_accuracy"] for r in runs])), 7)
+        )
+    summary["seeds"] = [[r["config"]["seed"] for r in runs] for runs in steps.values()]
+    return summary
 
 
 def predictions_arrays(result: RunResult, data: Prepared) -> dict[str, np.ndarray]:
@@ -336,6 +365,10 @@ def summary_line(metrics: dict, where: Path) -> str:
         text = ", ".join(
             f"h{w} {100 * a:.2f}% ({t:.1f}s)"
             for w, a, t in zip(s["widths"], s["test_accuracy"], s["train_time_s"], strict=True)
+        )
+    elif name == "ablation":
+        text = ", ".join(
+            f"{k} {100 * a:.2f}%" for k, a in zip(s["step"], s["test_accuracy_mean"], strict=True)
         )
     else:
         t = s["test_accuracy"]

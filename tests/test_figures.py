@@ -16,7 +16,7 @@ from mnist_scratch.train import apply_overrides, experiments, from_dataset, run_
 def saved(tmp_path_factory, mnist) -> Path:
     """A tiny width experiment (widths 10 and 32, one epoch on 3,000 rows) on disk."""
     out = tmp_path_factory.mktemp("runs")
-    exp = apply_overrides(experiments()["width"], {"epochs": 1})
+    exp = apply_overrides(experiments()["width"], {"epochs": 1, "warmup": 20})
     exp = replace(exp, runs=exp.runs[:2], showcase=exp.runs[1][0])
     run_experiment(exp, from_dataset(mnist, train_rows=3000), out, command="test")
     return out / "width"

@@ -5,7 +5,14 @@ import math
 import numpy as np
 import pytest
 
-from mnist_scratch.optim import constant_lr, cosine_lr, gd_update, learning_rate, momentum_update
+from mnist_scratch.optim import (
+    constant_lr,
+    cosine_lr,
+    gd_update,
+    learning_rate,
+    momentum_update,
+    warmup_cosine_lr,
+)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -52,7 +59,20 @@ def test_schedule_endpoints_and_midpoint():
 
 
 @pytest.mark.parametrize("args", [("cosine", -1, 10, 0.3), ("cosine", 11, 10, 0.3),
-                                  ("constant", 0, 0, 0.3), ("linear", 0, 10, 0.3)])  # fmt: skip
+                                  ("constant", 0, 0, 0.3), ("linear", 0, 10, 0.3),
+                                  ("constant", 0, 10, 0.3, 0.0, 2), ("cosine", 0, 10, 0.3, 0.0, 10)])  # fmt: skip
 def test_schedule_errors(args):
     with pytest.raises(ValueError):
         learning_rate(*args)
+
+
+def test_warmup_ramps_linearly_then_follows_the_cosine():
+    T, W, base = 100, 10, 0.3
+    lrs = [warmup_cosine_lr(t, T, base, W) for t in range(T + 1)]
+    assert lrs[:W] == pytest.approx([base * (t + 1) / W for t in range(W)])  # linear ramp
+    assert lrs[W - 1] == pytest.approx(base) and lrs[W] == pytest.approx(base)  # no jump
+    assert lrs[W:] == pytest.approx([cosine_lr(t, T - W, base) for t in range(T - W + 1)])
+    assert lrs[-1] == pytest.approx(0.0, abs=1e-15)
+    assert [warmup_cosine_lr(t, T, base, 0) for t in range(T + 1)] == [
+        cosine_lr(t, T, base) for t in range(T + 1)]
+    assert learning_rate("cosine", 3, T, base, warmup_steps=W) == lrs[3]

@@ -122,7 +122,8 @@ def test_parallel_experiments_match_serial_bit_for_bit(tmp_path, small):
     from mnist_scratch.train import run_all
 
     exps = experiments()
-    chosen = [replace(apply_overrides(exps[name], {"epochs": 1}), runs=exps[name].runs[:1])
+    chosen = [replace(apply_overrides(exps[name], {"epochs": 1, "warmup": 20}),
+                      runs=exps[name].runs[:1])
               for name in ("improved", "width")]
     chosen = [replace(e, showcase=e.runs[0][0]) for e in chosen]
     parallel = [exp.name for exp, _ in run_all(chosen, small, tmp_path / "par", command="t")]

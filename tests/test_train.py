@@ -24,7 +24,7 @@ def small(mnist):
     return from_dataset(mnist, train_rows=6000)
 
 
-SHORT = TrainConfig(epochs=2, batch_size=64)
+SHORT = TrainConfig(epochs=2, batch_size=64, warmup=20)  # 94 steps an epoch on 6,000 rows
 
 
 def test_same_seed_gives_identical_weights(small):
@@ -37,7 +37,7 @@ def test_same_seed_gives_identical_weights(small):
 
 
 def test_full_batch_is_deterministic_and_records_every_iteration(small):
-    config = TrainConfig(init="uniform", lr=0.3, schedule="constant", momentum=0.0,
+    config = TrainConfig(init="uniform", lr=0.3, schedule="constant", warmup=0, momentum=0.0,
                          epochs=5, batch_size=0, holdout=500)
     a, b = train(config, small), train(config, small)
     assert np.array_equal(a.params["W1"], b.params["W1"])
@@ -54,14 +54,14 @@ def test_short_run_on_real_data_lowers_the_loss(small):
 
 
 def test_momentum_and_constant_schedule_also_learn(small):
-    config = replace(SHORT, momentum=0.9, lr=0.02, schedule="constant")
+    config = replace(SHORT, momentum=0.9, lr=0.02, schedule="constant", warmup=0)
     result = train(config, small)
     assert result.history["train_loss"][-1] < result.history["train_loss"][0]
     assert result.history["lr"] == [0.02] * 3
 
 
 def test_full_batch_gradient_descent_lowers_the_loss(small):
-    config = TrainConfig(init="uniform", lr=0.3, schedule="constant", momentum=0.0,
+    config = TrainConfig(init="uniform", lr=0.3, schedule="constant", warmup=0, momentum=0.0,
                          epochs=30, batch_size=0)
     loss = train(config, small).history["train_loss"]
     assert loss[-1] < loss[0]
@@ -76,7 +76,8 @@ def test_huge_learning_rate_stops_with_a_message_naming_it(mnist):
 @pytest.mark.parametrize(
     ("change", "words"),
     [({"hidden": 0}, "hidden"), ({"momentum": 1.0}, "momentum"), ({"lr": -1.0}, "lr"),
-     ({"batch_size": -1}, "batch"), ({"epochs": 0}, "epochs"), ({"init": "zeros"}, "init")],
+     ({"batch_size": -1}, "batch"), ({"epochs": 0}, "epochs"), ({"init": "zeros"}, "init"),
+     ({"warmup": -1}, "warmup"), ({"schedule": "constant"}, "warm-up .* cosine")],
 )
 def test_bad_config_is_one_clear_error(change, words):
     with pytest.raises(TrainingError, match=words):
@@ -109,3 +110,36 @@ def test_overrides_reach_every_run():
     assert improved.showcase == "seed10"
     width = apply_overrides(exps["width"], {"hidden": 64})
     assert [rid for rid, _ in width.runs] == ["hidden64"] and width.showcase == "hidden64"
+
+
+def test_warmup_ramps_the_first_steps_and_must_fit_the_run(small):
+    result = train(replace(SHORT, epochs=1, warmup=0), small)
+    # Recorded per epoch: step 0 of a warmed-up run starts at lr / W instead of lr.
+    warm = train(replace(SHORT, epochs=1, warmup=50), small)
+    assert result.history["lr"][0] == SHORT.lr
+    assert warm.history["lr"][0] == pytest.approx(SHORT.lr / 50)
+    assert not np.array_equal(result.params["W1"], warm.params["W1"])
+    assert warm.final["test_accuracy"] > 0.8  # one epoch on 6,000 rows
+    with pytest.raises(TrainingError, match="warmup 500 must be shorter"):
+        train(replace(SHORT, epochs=1, warmup=500), small)
+
+
+def test_ablation_goes_from_the_seeds_to_the_improved_recipe_one_change_at_a_time():
+    from dataclasses import fields
+
+    from mnist_scratch.train import ABLATION_SEEDS, ABLATION_STEPS, IMPROVED_CONFIG, SEED_CONFIG
+
+    configs = [c for _, _, c in ABLATION_STEPS]
+    assert configs[-1] == IMPROVED_CONFIG  # the last step is the recipe the site reports
+    first = configs[0]
+    assert (first.init, first.batch_size, first.lr, first.schedule) == (
+        SEED_CONFIG.init, 0, SEED_CONFIG.lr, "constant")
+    assert {c.epochs for c in configs} == {IMPROVED_CONFIG.epochs}  # same data budget
+    for before, after in zip(configs[1:], configs[2:], strict=False):
+        changed = [f.name for f in fields(before) if getattr(before, f.name) !=
+                   getattr(after, f.name)]
+        assert len(changed) == 1, changed  # exactly one change per step after mini-batching
+    exp = experiments()["ablation"]
+    assert len(exp.runs) == len(ABLATION_STEPS) * len(ABLATION_SEEDS)
+    shifted = apply_overrides(exp, {"seed": 10})
+    assert shifted.runs[0][0] == "seeds-seed10" and shifted.showcase == "warmup-seed10"

@@ -88,7 +88,7 @@ def test_bad_data_dir_is_one_line(tmp_path, no_env):
 
 def test_huge_learning_rate_names_it_and_writes_nothing(tmp_path, mnist):
     out = tmp_path / "out"
-    proc = run_cli("--quick", "--lr", "1e9", "--out", str(out))
+    proc = run_cli("--quick", "--lr", "1e9", "--warmup", "0", "--out", str(out))
     _one_error_line(proc, "learning rate 1000000000.0")
     assert no_leftovers(out)
 

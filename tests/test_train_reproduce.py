@@ -39,7 +39,7 @@ def test_default_training_reproduces_the_committed_runs(tmp_path, mnist):
     )
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in COMMITTED.iterdir() if (p / "metrics.json").is_file())
-    assert names == ["improved", "seed-reproduction", "width"]
+    assert names == ["ablation", "improved", "seed-reproduction", "width"]
     for name in names:
         committed = accuracies(json.loads((COMMITTED / name / "metrics.json").read_text()))
         rerun = accuracies(json.loads((tmp_path / name / "metrics.json").read_text()))

@@ -30,7 +30,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 RUNS_URI = "assets/runs"
-EXPERIMENTS = ("seed-reproduction", "improved", "width")
+EXPERIMENTS = ("seed-reproduction", "improved", "width", "ablation")
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")
 DIRECTIVE = re.compile(r"^<!--\s*runs:(?P<what>[\w-]+)(?:\s+(?P<arg>[\w.-]+))?\s*-->[ \t]*$", re.M)
 REGENERATE = "run `python -m mnist_scratch.train` to regenerate the runs"
