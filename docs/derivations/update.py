@@ -59,6 +59,7 @@ from mnist_scratch.optim import (
     gd_update,
     learning_rate,
     momentum_update,
+    warmup_cosine_lr,
 )
 
 t1, t2, alpha = sp.symbols("theta_1 theta_2 alpha", real=True)
@@ -249,3 +250,73 @@ print(
     ],
 )
 
+# %% [markdown]
+# ## Warm-up
+#
+# The very first steps are the riskiest: a freshly initialised network has its largest
+# gradients, and one full-size step can push a hidden unit's pre-activation below zero for
+# nearly every image. Such a unit then gets no gradient through
+# <autoref identifier="eq-relu-prime">ReLU's derivative</autoref> and may never recover. A
+# warm-up ramps the learning rate up linearly over the first $W$ steps and then follows the
+# cosine schedule over the remaining $T - W$
+# (<autoref identifier="mnist_scratch.optim.warmup_cosine_lr"><code>warmup_cosine_lr</code></autoref>):
+#
+# <div class="equation" id="eq-warmup" data-code="mnist_scratch.optim.warmup_cosine_lr mnist_scratch.optim.learning_rate" markdown>
+#
+# $$
+# \alpha_t = \begin{cases}
+# \alpha_0\, \dfrac{t + 1}{W} & 0 \le t < W \\[6pt]
+# \alpha_{\min} + \tfrac{1}{2}\left(\alpha_0 - \alpha_{\min}\right)
+# \left(1 + \cos \dfrac{\pi (t - W)}{T - W}\right) & W \le t \le T
+# \end{cases}
+# $$
+#
+# </div>
+#
+# The ramp starts at $\alpha_0 / W$ (not 0: step 0 already moves) and reaches $\alpha_0$ at
+# step $W - 1$; the cosine part starts at $\alpha_0$ at step $W$, so the peak is held for two
+# steps and nothing jumps. With $W = 0$ there is no ramp and the schedule is the plain cosine.
+# sympy checks the joins:
+
+# %%
+W = sp.Symbol("W", positive=True)
+ramp = a0 * (ts + 1) / W
+after = cosine.subs({ts: ts - W, T: T - W})  # the cosine, shifted to start at W
+joins = {
+    "ramp ends at alpha_0": sp.simplify(ramp.subs(ts, W - 1) - a0) == 0,
+    "cosine part starts at alpha_0": sp.simplify(after.subs(ts, W) - a0) == 0,
+    "ends at alpha_min": sp.simplify(after.subs(ts, T) - amin) == 0,
+    "W = 0 is the plain cosine": sp.simplify(after.subs(W, 0) - cosine) == 0,
+}
+assert all(joins.values()), joins
+for fact, holds in joins.items():
+    print(f"{fact}: {holds}")
+
+# %% [markdown]
+# And the package against that piecewise formula at every step, with `learning_rate`
+# choosing the warm-up when a configuration asks for one:
+
+# %%
+warmup = 50
+warm_of = sp.lambdify((ts, T, a0, amin, W), after, "math")
+expected = [
+    base * (s + 1) / warmup
+    if s < warmup
+    else warm_of(s, total, base, final, warmup)
+    for s in range(total + 1)
+]
+got = [
+    warmup_cosine_lr(s, total, base, warmup, final) for s in range(total + 1)
+]
+error = max(abs(g - e) for g, e in zip(got, expected, strict=True))
+assert error < 1e-15  # the same expression, evaluated twice in float64
+assert all(
+    learning_rate("cosine", s, total, base, final, warmup_steps=warmup)
+    == got[s]
+    for s in range(total + 1)
+)
+print(f"max |warmup_cosine_lr - sympy| over {total + 1} steps = {error:.1e}")
+print(
+    f"alpha_t at t = 0, {warmup - 1}, {warmup}, 500, 1000:",
+    [round(got[s], 4) for s in (0, warmup - 1, warmup, 500, 1000)],
+)
