@@ -70,7 +70,7 @@ def init_params(
     so ReLU activations keep their variance. Values are drawn in float64 in the order W1, b1, W2,
     b2 and then cast, so one seed gives the same network in every dtype (up to rounding).
 
-    Derivation: the parameters of the [forward pass][eq-forward].
+    Derivation: [initialisation][eq-init].
 
     Parameters
     ----------

@@ -115,7 +115,7 @@ def constant_lr(step: int, total_steps: int, base_lr: float) -> float:
     \alpha_t = \alpha_0
     $$
 
-    Derivation: [gradient-descent update][eq-gd-update].
+    Derivation: [constant schedule][eq-constant-schedule].
 
     Parameters
     ----------
