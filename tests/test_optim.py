@@ -58,9 +58,10 @@ def test_schedule_endpoints_and_midpoint():
     assert math.isclose(learning_rate("constant", 3, 10, 0.3), 0.3)
 
 
-@pytest.mark.parametrize("args", [("cosine", -1, 10, 0.3), ("cosine", 11, 10, 0.3),
-                                  ("constant", 0, 0, 0.3), ("linear", 0, 10, 0.3),
-                                  ("constant", 0, 10, 0.3, 0.0, 2), ("cosine", 0, 10, 0.3, 0.0, 10)])  # fmt: skip
+@pytest.mark.parametrize("args", [
+    ("cosine", -1, 10, 0.3), ("cosine", 11, 10, 0.3), ("constant", 0, 0, 0.3),
+    ("linear", 0, 10, 0.3), ("constant", 0, 10, 0.3, 0.0, 2), ("cosine", 0, 10, 0.3, 0.0, 10),
+])  # fmt: skip
 def test_schedule_errors(args):
     with pytest.raises(ValueError):
         learning_rate(*args)
