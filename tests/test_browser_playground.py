@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from browser_support import chromium_or_skip, launched_chromium
 from test_site_build import built_site, site_port
 
 from mnist_scratch.data import design_matrix
@@ -29,15 +29,6 @@ from mnist_scratch.runs import load_weights
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-REQUIRED = os.environ.get("MNIST_SCRATCH_REQUIRE_BROWSER") == "1"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PARITY = 1e-5  # |page probability - forward() probability|, the issue's bound
 SAME_MATH = 1e-12  # the same weights in float64 on both sides: only summation order differs
 SUBPATH = "/sub/mnist_scratch"  # a GitHub Pages project site lives under /<repository>/
@@ -73,13 +64,6 @@ INK_JS = """(selector) => {
 }"""
 
 
-def _chromium_or_skip() -> None:
-    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
-        return
-    if REQUIRED:
-        pytest.fail(f"{CHROMIUM} is missing and MNIST_SCRATCH_REQUIRE_BROWSER=1", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped")
-
 
 class _Handler(SimpleHTTPRequestHandler):
     """Serves the site at / and again under SUBPATH."""
@@ -95,7 +79,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    _chromium_or_skip()
+    chromium_or_skip()
     return built_site(tmp_path_factory)
 
 
@@ -111,13 +95,8 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

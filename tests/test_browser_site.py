@@ -9,28 +9,18 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser_support import chromium_or_skip, launched_chromium
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_site_build import built_site, html_pages, site_port
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-REQUIRED = os.environ.get("MNIST_SCRATCH_REQUIRE_BROWSER") == "1"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Where formulas live once rendered, on either kind of page.
 MATH = ".arithmatex, .jp-RenderedMarkdown, .jp-RenderedLatex"
 # Text left over after typesetting: any of these means a formula was not rendered.
@@ -52,13 +42,6 @@ BROKEN_IMAGES_JS = """() => [...document.images]
   .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.getAttribute('src'))"""
 
 
-def _chromium_or_skip() -> str:
-    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    if REQUIRED:
-        pytest.fail(f"{CHROMIUM} is missing and MNIST_SCRATCH_REQUIRE_BROWSER=1", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped")
-
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
@@ -67,7 +50,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _chromium_or_skip()
+    chromium_or_skip()
     site = built_site(tmp_path_factory)
     handler = functools.partial(_QuietHandler, directory=str(site))
     httpd = ThreadingHTTPServer(("127.0.0.1", site_port()), handler)
@@ -163,13 +146,8 @@ def _ink(png: bytes) -> float:
 
 @pytest.fixture(scope="module")
 def browser():
-    _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
