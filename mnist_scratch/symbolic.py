@@ -70,7 +70,9 @@ class Proof:
 
         Labels are plain words (no ``_``, ``^`` or braces) because they sit inside ``\\text``.
         """
-        rows = [rf"&\text{{{label}:}} && {sp.latex(expr)}" for label, expr in self.steps]
+        # Each label on its own line and its expression indented below it: the page column is
+        # narrow, and a label beside a long expression pushed the expression off the page.
+        rows = [rf"&\text{{{label}:}} \\ &\qquad {sp.latex(expr)}" for label, expr in self.steps]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def _repr_latex_(self) -> str:
@@ -229,7 +231,7 @@ def prove_output_error() -> Proof:
         raise AssertionError(f"expected the derivative to contain {sum_y}, got {factored}")
     used = factored.subs(sum_y, 1)
     difference = sp.simplify(used - (a_i - y[i]))
-    dL = sp.Symbol(r"\partial L / \partial z_i")
+    dL = sp.Symbol(r"\frac{\partial L}{\partial z_{i}}")  # a LaTeX name: renders as a fraction
     return Proof(
         claim="dL/dz_i = a_i - y_i for softmax with cross-entropy, any K, given sum_j y_j = 1",
         steps=(
@@ -296,7 +298,7 @@ def prove_softmax_jacobian() -> Proof:
     evaluated = _take_in_range_branch(raw.doit(), j)
     claimed = a_i * (sp.KroneckerDelta(i, j) - a_j)
     difference = sp.simplify(evaluated - claimed)
-    dA = sp.Symbol(r"\partial a_i / \partial z_j")
+    dA = sp.Symbol(r"\frac{\partial a_{i}}{\partial z_{j}}")  # a LaTeX name: renders as a fraction
     return Proof(
         claim="d a_i / d z_j = a_i (delta_ij - a_j), i.e. J = diag(a) - a a^T, any K",
         steps=(
