@@ -168,8 +168,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         path = write_sample(args.out, data_dir=args.data_dir)
-    except (DataError, OSError, ValueError) as exc:
+    except (DataError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # say which file could not be written, not just errno's words
+        print(f"error: cannot write {args.out or 'the sample'}: {exc.strerror or exc}",
+              file=sys.stderr)
         return 2
     print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
