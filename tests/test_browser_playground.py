@@ -288,6 +288,7 @@ def test_watch_it_learn_steps_through_the_saved_snapshots(tabs, server: str, sit
     tab = tabs(375)
     page = tab.page
     page.goto(f"{server}/runs/", wait_until="load")
+    page.locator(".mnist-watch").scroll_into_view_if_needed()  # it loads its data when near
     widget = page.locator(".mnist-watch[data-state='ready']")
     widget.wait_for(timeout=10_000)
     slider = widget.locator("input[type=range]")
@@ -324,6 +325,7 @@ def test_instant_navigation_mounts_and_unmounts_both_widgets(tabs, server: str) 
     page.get_by_role("button", name="Random test digit").click()
     page.wait_for_function(f"() => document.querySelector('{ROOT}').dataset.testIndex")
     follow("/runs/")
+    page.locator(".mnist-watch").scroll_into_view_if_needed()  # it loads its data when near
     page.wait_for_selector(".mnist-watch[data-state='ready']")
     assert page.evaluate("() => window.mnistPlayground.current === null")
     page.locator(".mnist-watch").get_by_role("button", name="Play").click()

@@ -58,7 +58,23 @@
       this.alive = true;
       this.timer = 0;
       const link = root.querySelector('a[data-watch="snapshots"]');
-      fetchJSON(link.href)
+      // The snapshots are about 1 MB and the widget sits far down the runs page: fetch them
+      // only when the reader scrolls near it.
+      if ("IntersectionObserver" in window) {
+        this.observer = new IntersectionObserver((entries) => {
+          if (!entries.some((e) => e.isIntersecting)) return;
+          this.observer.disconnect();
+          this.load(link.href);
+        }, { rootMargin: "800px 0px" });
+        this.observer.observe(root);
+      } else {
+        this.load(link.href);
+      }
+    }
+
+    load(url) {
+      const root = this.root;
+      fetchJSON(url)
         .then((doc) => { if (this.alive) this.build(doc); })
         .catch((err) => {
           if (!this.alive) return;
@@ -174,6 +190,7 @@
 
     destroy() {
       this.alive = false;
+      if (this.observer) this.observer.disconnect();
       this.stop();
     }
   }
