@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, open_binary
 from .idx import GZIP_MAGIC, looks_like_html
 
 COLUMNS = 1 + 28 * 28
@@ -55,12 +55,7 @@ def read_csv(path: Path, *, max_rows: int, where: str | None = None
     ((1, 784), np.uint8(255), [7])
     """
     where = where or str(path)
-    try:
-        raw = open(path, "rb")
-    except FileNotFoundError:
-        raise DataError(f"{where}: file not found") from None
-    except OSError as exc:
-        raise DataError(f"{where}: cannot open ({exc.strerror or exc})") from None
+    raw = open_binary(path, where)
     with raw:
         head = raw.read(64)
         raw.seek(0)

@@ -12,3 +12,16 @@ class DataError(Exception):
     >>> str(DataError("train-images-idx3-ubyte: wrong magic"))
     'train-images-idx3-ubyte: wrong magic'
     """
+
+
+def open_binary(path, where: str):
+    """Open ``path`` for reading bytes, or raise a `DataError` naming ``where``.
+
+    Shared by the IDX and CSV readers, so a missing or unreadable file reads the same in both.
+    """
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise DataError(f"{where}: file not found") from None
+    except OSError as exc:
+        raise DataError(f"{where}: cannot open ({exc.strerror or exc})") from None

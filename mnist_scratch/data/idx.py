@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, open_binary
 
 GZIP_MAGIC = b"\x1f\x8b"
 UBYTE = 0x08
@@ -196,12 +196,7 @@ def read_idx_bytes(path: Path, *, ndim: int, max_size: int, where: str | None = 
     11
     """
     where = where or str(path)
-    try:
-        f = open(path, "rb")
-    except FileNotFoundError:
-        raise DataError(f"{where}: file not found") from None
-    except OSError as exc:
-        raise DataError(f"{where}: cannot open ({exc.strerror or exc})") from None
+    f = open_binary(path, where)
     with f:
         size = os.fstat(f.fileno()).st_size
         if size == 0:
