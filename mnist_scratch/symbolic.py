@@ -457,6 +457,30 @@ class TinyNetwork:
         """``{"W1": ..., "b1": ..., "W2": ..., "b2": ...}``."""
         return {"W1": self.W1, "b1": self.b1, "W2": self.W2, "b2": self.b2}
 
+    def sample(
+        self, rng: np.random.Generator | int = 0
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """A random float64 point to evaluate the network at, in the package's layout.
+
+        He-initialised weights with every entry (biases too) nudged off zero, normal inputs
+        ``X`` ``(inputs, m)`` and one-hot targets ``Y`` ``(classes, m)``. A Generator passed in
+        is advanced, so a page can keep drawing from it.
+
+        Examples
+        --------
+        >>> params, X, Y = tiny_network(m=2).sample(0)
+        >>> X.shape, Y.shape, Y.sum(axis=0).tolist(), bool(np.all(params["b1"] != 0))
+        ((3, 2), (3, 2), [1.0, 1.0], True)
+        """
+        rng = np.random.default_rng(rng)
+        params = network.init_params(
+            self.hidden, self.inputs, self.classes, scheme="he", rng=rng, dtype=np.float64
+        )
+        params = {name: p + 0.1 * rng.normal(size=p.shape) for name, p in params.items()}
+        X = rng.normal(size=(self.inputs, self.m))
+        labels = rng.integers(0, self.classes, size=self.m)
+        return params, X, loss.one_hot(labels, self.classes, dtype=np.float64)
+
     def numeric_gradients(
         self, params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray
     ) -> dict[str, np.ndarray]:

@@ -63,21 +63,12 @@ from IPython.display import HTML
 
 from mnist_scratch import symbolic
 from mnist_scratch.gradients import bias_gradient, output_error, weight_gradient
-from mnist_scratch.loss import cross_entropy, one_hot
-from mnist_scratch.network import backward, forward, init_params
+from mnist_scratch.loss import cross_entropy
+from mnist_scratch.network import backward, forward
 
 net = symbolic.tiny_network(inputs=3, hidden=2, classes=3, m=3)
 rng = np.random.default_rng(7)
-params = init_params(
-    net.hidden, net.inputs, net.classes, scheme="he", rng=rng, dtype=np.float64
-)
-params = {
-    name: p + 0.1 * rng.normal(size=p.shape) for name, p in params.items()
-}  # nonzero biases
-X = rng.normal(size=(net.inputs, net.m))  # (3, m)
-Y = one_hot(
-    rng.integers(0, net.classes, size=net.m), net.classes, dtype=np.float64
-)
+params, X, Y = net.sample(rng)  # He weights, nonzero biases, X (3, m), one-hot Y
 h = 1e-6
 
 cache = forward(params, X)

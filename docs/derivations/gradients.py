@@ -111,7 +111,7 @@ import sympy as sp
 from mnist_scratch import symbolic
 from mnist_scratch.gradients import bias_gradient, output_error, weight_gradient
 from mnist_scratch.loss import one_hot
-from mnist_scratch.network import backward, forward, init_params
+from mnist_scratch.network import backward, forward
 
 
 def readable(expr: sp.Basic) -> sp.Basic:
@@ -188,16 +188,7 @@ proof
 
 # %%
 rng = np.random.default_rng(0)
-params = init_params(
-    net.hidden, net.inputs, net.classes, scheme="he", rng=rng, dtype=np.float64
-)
-params = {
-    name: p + 0.1 * rng.normal(size=p.shape) for name, p in params.items()
-}  # nonzero biases
-X = rng.normal(size=(net.inputs, net.m))  # (3, m)
-Y = one_hot(
-    rng.integers(0, net.classes, size=net.m), net.classes, dtype=np.float64
-)
+params, X, Y = net.sample(rng)  # He weights, nonzero biases, X (3, m), one-hot Y
 expected = net.numeric_gradients(params, X, Y)
 got = backward(params, X, Y, forward(params, X))
 for name in ("dW2", "db2", "dW1", "db1"):
