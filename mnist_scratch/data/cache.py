@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from mnist_scratch.files import write_atomic  # noqa: F401 - the cache's writer, re-exported
 
 from .errors import DataError
 
@@ -42,47 +43,6 @@ def cache_root(env: Mapping[str, str] | None = None) -> Path:
     if env.get("XDG_CACHE_HOME"):
         return Path(env["XDG_CACHE_HOME"]).expanduser() / "mnist_scratch"
     return Path.home() / ".cache" / "mnist_scratch"
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable; directories cannot be opened this way on Windows.
-    if os.name == "posix":
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def write_atomic(path: Path, data) -> None:
-    r"""Write ``data`` (any bytes-like object) to ``path`` atomically.
-
-    The bytes go to a uniquely named ``path.<random>.part`` in the same directory, are flushed
-    and fsynced, then renamed over ``path``. On any failure the ``.part`` file is removed.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "f"
-    >>> write_atomic(p, b"abc")
-    >>> p.read_bytes(), sorted(x.name for x in p.parent.iterdir())
-    (b'abc', ['f'])
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if hasattr(os, "fchmod"):  # mkstemp makes 0600; cached data is not secret
-                os.fchmod(f.fileno(), 0o644)
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
 
 
 def remove_leftovers(directory: Path) -> None:
