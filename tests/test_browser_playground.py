@@ -10,18 +10,14 @@ Pages); nothing is requested from anywhere but 127.0.0.1, and nothing is logged 
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from browser_support import chromium_or_skip, launched_chromium
-from test_site_build import built_site, site_port
+from site_support import SUBPATH
 
 from mnist_scratch.data import design_matrix
 from mnist_scratch.network import forward
@@ -31,7 +27,6 @@ pytestmark = pytest.mark.browser
 
 PARITY = 1e-5  # |page probability - forward() probability|, the issue's bound
 SAME_MATH = 1e-12  # the same weights in float64 on both sides: only summation order differs
-SUBPATH = "/sub/mnist_scratch"  # a GitHub Pages project site lives under /<repository>/
 ROOT = "#mnist-playground"
 PROBS_JS = f"""() => [...document.querySelectorAll('{ROOT} .pg-bar')]
   .map(b => b.dataset.p === undefined ? null : Number(b.dataset.p))"""
@@ -65,38 +60,9 @@ INK_JS = """(selector) => {
 
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Serves the site at / and again under SUBPATH."""
-
-    def translate_path(self, path: str) -> str:
-        if path.startswith(SUBPATH + "/"):
-            path = path[len(SUBPATH) :]
-        return super().translate_path(path)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chromium_or_skip()
-    return built_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Handler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", site_port()), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
+def server(site_server: str) -> str:
+    return site_server
 
 
 @pytest.fixture(scope="module")

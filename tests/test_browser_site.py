@@ -7,17 +7,13 @@ have ink, on a fresh load and again after Material's instant navigation from ano
 
 from __future__ import annotations
 
-import functools
 import io
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import chromium_or_skip, launched_chromium
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_site_build import built_site, html_pages, site_port
+from site_support import page_urls
 
 pytestmark = pytest.mark.browser
 
@@ -43,32 +39,14 @@ BROKEN_IMAGES_JS = """() => [...document.images]
 
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
+@pytest.fixture(scope="module")
+def server(site_server: str) -> str:
+    return site_server
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    chromium_or_skip()
-    site = built_site(tmp_path_factory)
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", site_port()), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def pages(server: str, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    site = built_site(tmp_path_factory)
-    urls = []
-    for page in html_pages(site):
-        rel = page.parent.relative_to(site).as_posix()
-        urls.append(f"{server}/" if rel == "." else f"{server}/{rel}/")
-    return urls
+def pages(site: Path, site_server: str) -> list[str]:
+    return page_urls(site, site_server)
 
 
 class Visit:
@@ -142,12 +120,6 @@ def _ink(png: bytes) -> float:
     background = max(range(256), key=histogram.__getitem__)
     inked = sum(histogram[v] for v in range(256) if abs(v - background) > 64)
     return inked / max(sum(histogram), 1)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

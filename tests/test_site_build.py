@@ -1,79 +1,18 @@
-"""Build the site once per test session, and check what the build itself must guarantee.
-
-`built_site` is shared with tests/test_site_links.py and tests/test_browser_site.py (they import
-it from here): the first caller runs a cold `mkdocs build --strict` into a temporary folder,
-later callers get the same folder. The build's `site_url` is the address the browser tests will
-serve it from (`site_port`), because Material's instant navigation only takes over links to
-URLs listed in the sitemap, which are absolute.
-"""
+"""What the build itself must guarantee (the site is built once per session: ``site`` in
+conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-_built: dict[str, object] = {}
-
-
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site's folder; fails the calling test with mkdocs' own output if the build does."""
-    if "site" not in _built:
-        site = tmp_path_factory.mktemp("site")
-        with socket.socket() as probe:  # a free port now; the server binds it later
-            probe.bind(("127.0.0.1", 0))
-            _built["port"] = probe.getsockname()[1]
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={
-                **os.environ,
-                "NO_MKDOCS_2_WARNING": "1",
-                "SITE_URL": f"http://127.0.0.1:{_built['port']}/",
-            },
-        )
-        _built["seconds"] = time.perf_counter() - start
-        _built["log"] = done.stdout + done.stderr
-        _built["site"] = site if done.returncode == 0 else None
-    if _built["site"] is None:
-        problems = [ln for ln in str(_built["log"]).splitlines() if not ln.startswith("INFO")]
-        pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems[-40:]), pytrace=False)
-    return Path(str(_built["site"]))
-
-
-def site_port() -> int:
-    """The port the site was built for (call `built_site` first)."""
-    return int(str(_built["port"]))
-
-
-def html_pages(site: Path) -> list[Path]:
-    """Every page of the site (not the search index, 404 page or vendored assets)."""
-    return sorted(
-        p
-        for p in site.rglob("index.html")
-        if p.relative_to(site).parts[0] not in {"assets", "search"}
-    )
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_site(tmp_path_factory)
+from site_support import BUILD, html_pages
 
 
 def test_build_is_strict_clean(site: Path) -> None:
     # No timed assertion (these machines are noisy); the build time is reported in the CI log
     # by `pytest -ra --durations`, and measured by hand with `time mkdocs build --strict`.
-    assert "WARNING -" not in str(_built["log"])  # (a Jupyter kernel warning is not ours)
+    assert "WARNING -" not in str(BUILD["log"])  # (a Jupyter kernel warning is not ours)
 
 
 def test_mathjax_is_served_by_the_site(site: Path) -> None:

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
-from test_site_build import built_site, html_pages
+from site_support import html_pages
 
 import mnist_scratch
 
@@ -66,8 +66,8 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    return Site(built_site(tmp_path_factory))
+def linked(site: Path) -> Site:
+    return Site(site)
 
 
 def displayed_equations(soup: BeautifulSoup) -> list[Tag]:
@@ -103,10 +103,10 @@ def formula_functions() -> dict[str, list[str]]:
     return found
 
 
-def test_every_displayed_equation_is_anchored_and_links_to_its_code(site: Site) -> None:
+def test_every_displayed_equation_is_anchored_and_links_to_its_code(linked: Site) -> None:
     problems = []
     total = 0
-    for url, soup in site.content_pages():
+    for url, soup in linked.content_pages():
         for eq in displayed_equations(soup):
             total += 1
             tex = " ".join(eq.get_text().split())[:60]
@@ -117,19 +117,19 @@ def test_every_displayed_equation_is_anchored_and_links_to_its_code(site: Site) 
             )
             if block is None or not str(block.get("id", "")).startswith("eq-"):
                 problems.append(f"{url}: no equation block with an eq- id around: {tex}")
-            elif not site.api_targets(url, block):
+            elif not linked.api_targets(url, block):
                 problems.append(f"{url}#{block['id']}: no link to an existing API object: {tex}")
     assert total > 0, "found no displayed equation at all: the parser is out of date"
     assert not problems, "\n".join(problems)
 
 
-def test_every_formula_function_is_cited_by_a_page(site: Site) -> None:
+def test_every_formula_function_is_cited_by_a_page(linked: Site) -> None:
     cited = {
         ident
-        for url, soup in site.content_pages()
+        for url, soup in linked.content_pages()
         for a in soup.find_all("a", href=True)
         for path, ident in [_target(url, a["href"])]
-        if (path, ident) in site.api_objects
+        if (path, ident) in linked.api_objects
     }
     functions = formula_functions()
     assert functions, "no docstring links to an eq- anchor: the scan is out of date"
@@ -137,23 +137,23 @@ def test_every_formula_function_is_cited_by_a_page(site: Site) -> None:
     assert not missing, "formula functions no page cites:\n" + "\n".join(missing)
 
 
-def test_every_docstring_equation_link_resolves(site: Site) -> None:
+def test_every_docstring_equation_link_resolves(linked: Site) -> None:
     problems = [
         f"{ident}: [..][{eq}] is defined on no page"
         for ident, ids in formula_functions().items()
         for eq in ids
-        if eq not in site.equations
+        if eq not in linked.equations
     ]
     assert not problems, "\n".join(problems)
 
 
-def test_api_pages_link_each_formula_to_its_equation_block(site: Site) -> None:
+def test_api_pages_link_each_formula_to_its_equation_block(linked: Site) -> None:
     problems = []
-    for url, soup in site.soups.items():
+    for url, soup in linked.soups.items():
         if not url.startswith("/api/"):
             continue
         for a in soup.find_all("a", href=re.compile(r"#eq-")):
             path, eq = _target(url, a["href"])
-            if site.equations.get(eq) != path:
+            if linked.equations.get(eq) != path:
                 problems.append(f"{url}: link to {a['href']} does not land on an equation block")
     assert not problems, "\n".join(problems)
