@@ -179,18 +179,18 @@ def test_csv_wrong_column_count(tmp_path, no_env):
 def test_csv_column_count_changes(tmp_path, no_env):
     row = "5," + ",".join(["0"] * 784)
     (tmp_path / "mnist_train.csv").write_text(f"{row}\n{row}\n{row[:-2]}\n")
-    fails(tmp_path, "mnist_train.csv", "number of columns changed from 785 to 784")
+    fails(tmp_path, "mnist_train.csv", "line 3 has 784 columns, expected 785 like the rows before")
 
 
 def test_csv_non_numeric_cell(tmp_path, no_env):
     row = "5," + ",".join(["0"] * 784)
     (tmp_path / "mnist_train.csv").write_text(f"{row}\n{row.replace(',0,', ',zero,', 1)}\n")
-    fails(tmp_path, "mnist_train.csv", "could not convert string 'zero'")
+    fails(tmp_path, "mnist_train.csv", "line 2, column 2: 'zero' is not a pixel value")
 
 
 def test_csv_pixel_out_of_range(tmp_path, no_env):
     (tmp_path / "mnist_train.csv").write_text("5," + ",".join(["256"] * 784) + "\n")
-    fails(tmp_path, "mnist_train.csv", "'256'")
+    fails(tmp_path, "mnist_train.csv", "line 1, column 2: '256' is not a pixel value (a whole")
 
 
 def test_no_source_reachable(tmp_path, no_env):

@@ -71,7 +71,8 @@ def test_bad_option_value(env):
     env["MNIST_SCRATCH_HTTP_TIMEOUT"] = "soon"
     done = run(env=env)
     assert done.returncode == 2 and done.stderr == (
-        "error: MNIST_SCRATCH_HTTP_TIMEOUT='soon' is not a number of seconds\n")
+        "error: MNIST_SCRATCH_HTTP_TIMEOUT='soon' is not a number of seconds more than 0 and "
+        "at most 86400\n")
 
 
 @pytest.mark.skipif(not os.path.isdir("/usr/share/datasets/fashion-mnist"),

