@@ -208,3 +208,72 @@ def test_no_source_reachable(tmp_path, no_env):
         assert fragment in msg, msg
     # Nothing half-written: only the lock file is left in the cache directory.
     assert [p.name for p in (tmp_path / "cache" / "mnist").iterdir()] == [".lock"]
+
+
+# --- Names and gzip forms that are valid (issue 10) -----------------------------------------
+
+def test_dotted_names_are_accepted(data_dir, mnist, no_env):
+    # Some copies (Kaggle's, for one) spell the files "train-images.idx3-ubyte"; the docs say
+    # they are accepted, one of them gzip'd here too.
+    for name in (TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS):
+        (data_dir / name).rename(data_dir / name.replace("-idx", ".idx"))
+    dotted = data_dir / TEST_LABELS.replace("-idx", ".idx")
+    (data_dir / (dotted.name + ".gz")).write_bytes(gzip.compress(dotted.read_bytes()))
+    dotted.unlink()
+    ds = load(data_dir=data_dir)
+    assert ds.files[TEST_LABELS].path.name == "t10k-labels.idx1-ubyte.gz"
+    assert ds.files[TRAIN_IMAGES].sha256 == mnist.files[TRAIN_IMAGES].sha256
+
+
+def test_missing_file_message_names_the_accepted_spellings(data_dir, no_env):
+    (data_dir / TEST_IMAGES).rename(data_dir / "t10k-images_idx3_ubyte")
+    fails(data_dir, "no t10k-images-idx3-ubyte[.gz]", "train-images.idx3-ubyte is accepted")
+
+
+def _multi_member(data: bytes, cuts: int) -> bytes:
+    """``data`` as ``cuts`` gzip members one after another, as ``cat a.gz b.gz`` makes."""
+    step = -(-len(data) // cuts)
+    return b"".join(gzip.compress(data[i:i + step]) for i in range(0, len(data), step))
+
+
+def test_multi_member_gzip_is_accepted(data_dir, no_env):
+    raw = (data_dir / TEST_IMAGES).read_bytes()
+    packed = _multi_member(raw, 3)
+    if shutil.which("gzip"):  # the reference: gzip -d restores it exactly
+        import subprocess
+        assert subprocess.run(["gzip", "-dc"], input=packed, capture_output=True,
+                              check=True).stdout == raw
+    (data_dir / TEST_IMAGES).unlink()
+    (data_dir / (TEST_IMAGES + ".gz")).write_bytes(packed)
+    assert load(data_dir=data_dir).files[TEST_IMAGES].path.name == TEST_IMAGES + ".gz"
+
+
+def test_gzip_zero_padding_is_accepted_and_junk_refused(data_dir, no_env):
+    raw = (data_dir / TEST_LABELS).read_bytes()
+    (data_dir / TEST_LABELS).unlink()
+    (data_dir / (TEST_LABELS + ".gz")).write_bytes(gzip.compress(raw) + b"\0" * 512)
+    load(data_dir=data_dir)
+    (data_dir / (TEST_LABELS + ".gz")).write_bytes(gzip.compress(raw) + b"<html>")
+    fails(data_dir, TEST_LABELS + ".gz", "data after the end of the gzip stream")
+
+
+def test_multi_member_gzip_bomb_is_bounded(data_dir, no_env):
+    # Many members, each small: the limit counts the output of all of them.
+    raw = (data_dir / TEST_LABELS).read_bytes()
+    (data_dir / TEST_LABELS).unlink()
+    one = gzip.compress(b"\0" * (1 << 20), compresslevel=9)  # 1 MB in about 1 kB
+    bomb = data_dir / (TEST_LABELS + ".gz")
+    bomb.write_bytes(gzip.compress(raw) + one * 2000)  # 2 GB
+    fails(data_dir, TEST_LABELS + ".gz", "decompresses to more than 60008 bytes")
+    # The same read alone (load also holds the 47 MB of training images): a few MB at most.
+    from mnist_scratch.data.idx import read_idx_bytes
+    from mnist_scratch.data.sources import MAX_SIZE
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match="decompresses to more than 60008 bytes"):
+            read_idx_bytes(bomb, ndim=1, max_size=MAX_SIZE["labels"])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4_000_000, peak  # bytes: one read chunk and the capped output
