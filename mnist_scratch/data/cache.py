@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import shutil
 import socket
 import sys
@@ -62,8 +61,11 @@ def remove_leftovers(directory: Path) -> None:
 
 
 def _note() -> bytes:
-    # Who holds the lock, for a waiting process's message: "pid host command".
-    command = shlex.join(getattr(sys, "orig_argv", sys.argv))[:1000]
+    # Who holds the lock, for a waiting process's message: "pid host command", one line (a
+    # `python -c` program's newlines become spaces) of bounded length.
+    command = " ".join(" ".join(getattr(sys, "orig_argv", sys.argv)).split())
+    if len(command) > 200:
+        command = command[:197] + "..."
     return f"{os.getpid()} {socket.gethostname()} {command}\n".encode("utf-8", "replace")
 
 
@@ -81,10 +83,12 @@ def holder(fd: int) -> str:
     """
     try:
         os.lseek(fd, 0, os.SEEK_SET)
-        text = os.read(fd, _NOTE_BYTES).decode("utf-8", "replace").strip()
+        text = os.read(fd, _NOTE_BYTES).decode("utf-8", "replace")
     except OSError:
         text = ""
-    pid, host, command = (text.split(" ", 2) + ["", ""])[:3]
+    # Whatever the file holds, the message stays one line.
+    pid, host, command = (" ".join(text.split()).split(" ", 2) + ["", ""])[:3]
+    command = command[:200]
     if not pid.isdigit():
         return "another process"
     where = "" if host == socket.gethostname() else f" on {host}"
