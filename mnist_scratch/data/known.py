@@ -13,6 +13,7 @@ from typing import NamedTuple
 from .errors import DataError
 
 DATASETS = ("mnist", "fashion")
+CLASSES = 10  # labels 0-9 in both: ten digits, or ten kinds of garment
 
 # Human names used in messages.
 TITLES = {"mnist": "MNIST", "fashion": "Fashion-MNIST"}
