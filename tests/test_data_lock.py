@@ -78,7 +78,9 @@ def test_held_lock_bounded_wait_names_the_holder(tmp_path, env, optimize):
     assert waiting.startswith(f"waiting up to 1 s for {lock}, held by process {holder.pid} "
                               f"({sys.executable} -c import shutil, sys, time from"), waiting
     assert error.startswith("error: ") and f"still locked after 1 s by process {holder.pid}" \
-        in error and "MNIST_SCRATCH_LOCK_TIMEOUT" in error, error
+        in error, error
+    assert error.endswith(f"; let it finish, or end it (kill {holder.pid}) if it is stuck, or "
+                          "set MNIST_SCRATCH_LOCK_TIMEOUT to wait longer"), error
     assert out == ""
     assert 1 <= elapsed < 30  # seconds: the bound, plus start-up on a busy machine
 
@@ -103,7 +105,8 @@ def test_stopped_holder_is_named_as_stopped(tmp_path):
         stop(holder)
     msg = str(info.value)
     assert f"by process {holder.pid} (" in msg and "which is stopped" in msg, msg
-    assert "resume it with fg" in notices[0] and "\n" not in msg
+    assert f"resume it (fg in its shell) or end it (kill {holder.pid})" in msg, msg
+    assert "which is stopped" in notices[0] and "\n" not in msg
 
 
 def test_zero_timeout_fails_at_once(tmp_path):

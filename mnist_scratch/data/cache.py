@@ -69,8 +69,8 @@ def _note() -> bytes:
     return f"{os.getpid()} {socket.gethostname()} {command}\n".encode("utf-8", "replace")
 
 
-def holder(fd: int) -> str:
-    r"""Describe the process that holds the lock file open as ``fd``, from the note it wrote.
+def holder(fd: int) -> tuple[str, str]:
+    r"""Who holds the lock file open as ``fd`` (from the note it wrote), and what to do about it.
 
     Examples
     --------
@@ -78,7 +78,8 @@ def holder(fd: int) -> str:
     >>> fd, _ = tempfile.mkstemp()
     >>> _ = os.write(fd, f"4242 {socket.gethostname()} python -m mnist_scratch.data\n".encode())
     >>> holder(fd)
-    'process 4242 (python -m mnist_scratch.data)'
+    ('process 4242 (python -m mnist_scratch.data)',
+     'let it finish, or end it (kill 4242) if it is stuck')
     >>> os.close(fd)
     """
     try:
@@ -90,16 +91,19 @@ def holder(fd: int) -> str:
     pid, host, command = (" ".join(text.split()).split(" ", 2) + ["", ""])[:3]
     command = command[:200]
     if not pid.isdigit():
-        return "another process"
-    where = "" if host == socket.gethostname() else f" on {host}"
-    state = ""
-    if not where:
-        with contextlib.suppress(OSError, IndexError):
-            # Field 3 of /proc/PID/stat is the state; T/t: stopped (Ctrl-Z) or traced.
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            if stat[stat.rindex(")") + 2] in "Tt":
-                state = ", which is stopped (suspended with Ctrl-Z? resume it with fg)"
-    return f"process {pid}{where} ({command or 'unknown command'}){state}"
+        return "another process", "let it finish, or end it if it is stuck"
+    if host != socket.gethostname():
+        return (f"process {pid} on {host} ({command or 'unknown command'})",
+                f"let it finish, or end it on {host} if it is stuck")
+    with contextlib.suppress(OSError, IndexError):
+        # Field 3 of /proc/PID/stat is the state; T/t: stopped (Ctrl-Z) or traced.
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        if stat[stat.rindex(")") + 2] in "Tt":
+            return (f"process {pid} ({command or 'unknown command'}), which is stopped "
+                    "(suspended with Ctrl-Z?)",
+                    f"resume it (fg in its shell) or end it (kill {pid})")
+    return (f"process {pid} ({command or 'unknown command'})",
+            f"let it finish, or end it (kill {pid}) if it is stuck")
 
 
 def _try_lock(fd: int) -> bool:
@@ -160,16 +164,16 @@ def locked(directory: Path, *, timeout: float | None = None,
     try:
         try:
             if not _try_lock(fd):
-                notice(f"waiting up to {timeout:g} s for {path}, held by {holder(fd)}")
+                notice(f"waiting up to {timeout:g} s for {path}, held by {holder(fd)[0]}")
                 give_up = time.monotonic() + timeout
                 pause = 0.05
                 while not _try_lock(fd):
                     left = give_up - time.monotonic()
                     if left <= 0:
-                        raise DataError(
-                            f"{directory} is still locked after {timeout:g} s by {holder(fd)}; "
-                            "let it finish, or end it if it is stuck, or set "
-                            "MNIST_SCRATCH_LOCK_TIMEOUT to wait longer")
+                        who, what_to_do = holder(fd)
+                        raise DataError(f"{directory} is still locked after {timeout:g} s by "
+                                        f"{who}; {what_to_do}, or set "
+                                        "MNIST_SCRATCH_LOCK_TIMEOUT to wait longer")
                     time.sleep(min(pause, left))
                     pause = min(2 * pause, 0.5)  # quick for a short fetch, cheap for a long one
         except OSError as exc:  # e.g. a file system without locks
