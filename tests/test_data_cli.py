@@ -83,3 +83,47 @@ def test_fashion_from_debian_package(env):
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(" debian:dataset-fashion-mnist ") == 4
     assert "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888" in done.stdout
+
+
+ROW = "5," + ",".join(["0"] * 784)
+
+
+def _csv(name: str, text: str):
+    def build(d):
+        (d / name).write_text(text)
+    return build
+
+
+def _gzip_bomb(d):
+    import gzip
+
+    raw = (d / "t10k-labels-idx1-ubyte").read_bytes()
+    (d / "t10k-labels-idx1-ubyte").unlink()
+    one = gzip.compress(b"\0" * (1 << 20))
+    (d / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(raw) + one * 100)
+
+
+# Issue 10's cases again, as `python -O` runs them: every check is an `if`, none an assert.
+CASES = {
+    "pandas index": (_csv("mnist_train.csv", "".join(f"{i},{ROW}\n" for i in range(3))),
+                     "rows have 786 columns, expected 785"),
+    "semicolons": (_csv("mnist_train.csv", ROW.replace(",", ";") + "\n"),
+                   "values are separated by semicolons, expected commas (785 values"),
+    "row count": (_csv("mnist_train.csv", f"{ROW}\n" * 3),
+                  "3 rows, but MNIST's training split has 60,000 images"),
+    "one huge line": (_csv("mnist_train.csv", "0," * 1_000_000), "line 1 is longer than"),
+    "gzip bomb": (_gzip_bomb, "decompresses to more than 60008 bytes"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_under_python_O(data_dir, env, case):
+    build, fragment = CASES[case]
+    if case != "gzip bomb":
+        for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):
+            (data_dir / name).unlink()  # the CSV stands for the train split
+    build(data_dir)
+    done = run("--data-dir", str(data_dir), env=env, optimize=True)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert fragment in done.stderr, done.stderr
