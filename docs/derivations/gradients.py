@@ -233,3 +233,31 @@ errors = {
 for what, error in errors.items():
     print(f"max |{what}| = {error:.1e}")
 assert max(errors.values()) < 1e-15  # the same sums in another order
+
+# %% [markdown]
+# ## Step through one backpropagation
+#
+# Every number of one forward and backward pass, for a network small enough to read (4 inputs,
+# 3 hidden ReLU units, 3 classes, a batch of $m = 2$ examples), computed in your browser by the
+# formulas of these pages: step with the buttons or the arrow keys, hover over or tap an entry
+# to see the entries that made it, and type or drag any input, target, weight or the learning
+# rate to watch everything downstream follow.
+#
+# <div id="backprop-stepper" class="backprop-stepper">
+# <p>The steps, each with its equation and the function that computes it (the interactive version needs JavaScript):</p>
+# <ol>
+# <li data-step="Z1">Z₁ = W₁X + b₁: <autoref identifier="eq-affine">the affine step</autoref>, computed by <autoref identifier="mnist_scratch.network.affine"><code>affine</code></autoref></li>
+# <li data-step="A1">A₁ = ReLU(Z₁): <autoref identifier="eq-relu">ReLU</autoref>, computed by <autoref identifier="mnist_scratch.activations.relu"><code>relu</code></autoref></li>
+# <li data-step="Z2">Z₂ = W₂A₁ + b₂: <autoref identifier="eq-affine">the affine step</autoref>, computed by <autoref identifier="mnist_scratch.network.affine"><code>affine</code></autoref></li>
+# <li data-step="A2">A₂ = softmax(Z₂): <autoref identifier="eq-softmax">softmax</autoref>, computed by <autoref identifier="mnist_scratch.activations.softmax"><code>softmax</code></autoref></li>
+# <li data-step="L">L: <autoref identifier="eq-cross-entropy">cross-entropy</autoref>, computed by <autoref identifier="mnist_scratch.loss.cross_entropy"><code>cross_entropy</code></autoref></li>
+# <li data-step="delta2">δ₂ = A₂ − Y: <autoref identifier="eq-output-error">the output error</autoref>, computed by <autoref identifier="mnist_scratch.gradients.output_error"><code>output_error</code></autoref></li>
+# <li data-step="delta1">δ₁ = (W₂ᵀδ₂) ⊙ H(Z₁): <autoref identifier="eq-hidden-error">the hidden error</autoref>, computed by <autoref identifier="mnist_scratch.gradients.hidden_error"><code>hidden_error</code></autoref></li>
+# <li data-step="dW2">dW₂: <autoref identifier="eq-weight-gradient">the weight gradient</autoref>, computed by <autoref identifier="mnist_scratch.gradients.weight_gradient"><code>weight_gradient</code></autoref></li>
+# <li data-step="db2">db₂: <autoref identifier="eq-bias-gradient">the bias gradient</autoref>, computed by <autoref identifier="mnist_scratch.gradients.bias_gradient"><code>bias_gradient</code></autoref></li>
+# <li data-step="dW1">dW₁: <autoref identifier="eq-weight-gradient">the weight gradient</autoref>, computed by <autoref identifier="mnist_scratch.gradients.weight_gradient"><code>weight_gradient</code></autoref></li>
+# <li data-step="db1">db₁: <autoref identifier="eq-bias-gradient">the bias gradient</autoref>, computed by <autoref identifier="mnist_scratch.gradients.bias_gradient"><code>bias_gradient</code></autoref></li>
+# <li data-step="update">θ ← θ − α dθ: <autoref identifier="eq-gd-update">the update</autoref>, computed by <autoref identifier="mnist_scratch.optim.gd_update"><code>gd_update</code></autoref></li>
+# </ol>
+# <p data-check>Each gradient entry can be checked by a <autoref identifier="eq-central-difference">central difference</autoref>.</p>
+# </div>
