@@ -35,6 +35,34 @@ def fail(message: str, status: int = 2) -> int:
     return status
 
 
+
+def one_line_errors(parser):
+    r"""Make an ``argparse`` parser end a usage mistake like every other error: one line.
+
+    argparse prints its whole usage and then ``prog: error: ...``; with this, a mistyped flag
+    or value gives ``error: <what argparse says> (see prog --help)`` and exit status 2.
+    Returns ``parser``.
+
+    Examples
+    --------
+    >>> import argparse, contextlib, io
+    >>> parser = one_line_errors(argparse.ArgumentParser(prog="tool"))
+    >>> _ = parser.add_argument("--n", type=int)
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     try:
+    ...         parser.parse_args(["--n", "many"])
+    ...     except SystemExit as exit:
+    ...         status = exit.code
+    >>> status, err.getvalue()
+    (2, "error: argument --n: invalid int value: 'many' (see tool --help)\n")
+    """
+    def error(message: str):
+        raise SystemExit(fail(f"{message} (see {parser.prog} --help)"))
+
+    parser.error = error
+    return parser
+
 def _raise_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
