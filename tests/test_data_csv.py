@@ -98,6 +98,13 @@ def test_kaggle_train_csv_renamed_names_the_row_count(tmp_path, no_env):
     assert "checksum" not in msg
 
 
+def test_row_count_of_the_other_split_is_pointed_out(tmp_path, no_env):
+    (tmp_path / "mnist_train.csv").write_text((ZERO_ROW + "\n") * 10_000)
+    msg = load_error(tmp_path)
+    assert msg.endswith("10,000 rows, but MNIST's training split has 60,000 images, one per "
+                        "row; 10,000 is the test split's size (the wrong file?)"), msg
+
+
 def test_short_test_csv_names_the_row_count(tmp_path, mnist, mnist_files, no_env):
     with_train_idx(tmp_path, mnist_files)
     (tmp_path / "mnist_test.csv").write_text(

@@ -152,7 +152,7 @@ def _csv_parts(dataset: str, split: str, path: Path) -> list[_Part]:
     if len(labels) != count and not any(identify(p.sha256) for p in parts):
         other = next((SPLIT_NAMES[s.split] for s in FILES.values() if s.count == len(labels)),
                      None)
-        hint = f": the {other} split's count, wrong file?" if other else ""
+        hint = f"; {len(labels):,} is the {other} split's size (the wrong file?)" if other else ""
         raise DataError(f"{path}: {len(labels):,} rows, but {TITLES[dataset]}'s "
                         f"{SPLIT_NAMES[split]} split has {count:,} images, one per "
                         f"row{hint}")
