@@ -107,6 +107,36 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     return A
 
 
+def log_softmax(Z: np.ndarray) -> np.ndarray:
+    r"""Log of the softmax of each column, from the logits, with no overflow and no $\log 0$.
+
+    $$
+    \log \mathrm{softmax}(Z)_{kj} = (Z_{kj} - c_j) - \log \sum_{k'} e^{Z_{k'j} - c_j},
+    \qquad c_j = \max_{k'} Z_{k'j}
+    $$
+
+    The log-sum-exp form: the sum is at least $e^0 = 1$, so its log is finite, and a
+    probability too small for the dtype (softmax rounds it to 0) still gets its exact log.
+
+    Parameters
+    ----------
+    Z : np.ndarray
+        Logits, shape ``(classes, m)``.
+
+    Returns
+    -------
+    np.ndarray
+        Same shape and dtype as ``Z``; ``np.exp`` of it is `softmax` of ``Z``.
+
+    Examples
+    --------
+    >>> log_softmax(np.array([[1000.0], [-1000.0], [999.0]])).ravel().round(4).tolist()
+    [-0.3133, -2000.3133, -1.3133]
+    """
+    shifted = Z - Z.max(axis=0, keepdims=True)  # (k, m), every entry <= 0
+    return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+
+
 def softmax_jacobian(z: np.ndarray) -> np.ndarray:
     r"""Jacobian of softmax for one example: $\partial a_i / \partial z_j$.
 

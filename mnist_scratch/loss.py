@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike
 
+from mnist_scratch.activations import log_softmax
+
 
 def one_hot(labels: np.ndarray, num_classes: int = 10, dtype: DTypeLike = np.float32) -> np.ndarray:
     r"""One-hot targets, one column per example.
@@ -101,3 +103,44 @@ def cross_entropy(A2: np.ndarray, Y: np.ndarray) -> float:
     log_A2 = np.maximum(A2, np.finfo(A2.dtype).tiny)  # (K, m), reused in place for the log
     np.log(log_A2, out=log_A2)
     return -float(np.vdot(Y, log_A2)) / m
+
+
+def cross_entropy_from_logits(Z2: np.ndarray, Y: np.ndarray) -> float:
+    r"""Mean categorical cross-entropy computed from the logits: exact, never clipped.
+
+    $$
+    L = -\frac{1}{m} \sum_{j=1}^{m} \sum_{k} Y_{kj}\, \log \mathrm{softmax}(Z_2)_{kj}
+    $$
+
+    with the log of the softmax from `mnist_scratch.activations.log_softmax`. Where
+    `cross_entropy` of the probabilities caps each example's loss at $-\log a_{\min}$ (87.3 in
+    float32, 708.4 in float64), this gives the exact value: for logits $(1000, -1000, 999)$ and
+    the target on the second class, 2000.31, not 708.40.
+
+    Parameters
+    ----------
+    Z2 : np.ndarray
+        Output logits, shape ``(K, m)``.
+    Y : np.ndarray
+        One-hot targets, shape ``(K, m)``.
+
+    Returns
+    -------
+    float
+        The loss, finite for any finite logits.
+
+    Raises
+    ------
+    ValueError
+        If the shapes of ``Z2`` and ``Y`` differ.
+
+    Examples
+    --------
+    >>> Z2, Y = np.array([[1000.0], [-1000.0], [999.0]]), np.array([[0.0], [1.0], [0.0]])
+    >>> round(cross_entropy_from_logits(Z2, Y), 4)
+    2000.3133
+    """
+    if Z2.shape != Y.shape:
+        raise ValueError(f"Z2 has shape {Z2.shape} but Y has shape {Y.shape}")
+    m = Z2.shape[-1] if Z2.ndim > 1 else 1
+    return -float(np.vdot(Y, log_softmax(Z2))) / m

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mnist_scratch.activations import relu, relu_prime, softmax, softmax_jacobian
+from mnist_scratch.activations import log_softmax, relu, relu_prime, softmax, softmax_jacobian
 
 DTYPES = [np.float32, np.float64]
 
@@ -58,3 +58,13 @@ def test_softmax_jacobian_matches_finite_differences():
         numeric[:, q] = (softmax(z + e) - softmax(z - e)) / (2 * h)
     np.testing.assert_allclose(softmax_jacobian(z), numeric, atol=1e-9)
     np.testing.assert_allclose(softmax_jacobian(z).sum(axis=0), 0.0, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_log_softmax_is_the_log_of_softmax_and_finite_where_softmax_underflows(dtype):
+    Z = np.random.default_rng(3).normal(scale=4.0, size=(6, 5)).astype(dtype)
+    out = log_softmax(Z)
+    assert out.dtype == dtype and out.shape == Z.shape
+    np.testing.assert_allclose(np.exp(out), softmax(Z), rtol=1e-5 if dtype == np.float32 else 1e-13)
+    far = np.array([[0.0], [-2000.0]], dtype=dtype)  # softmax rounds the second entry to 0
+    assert softmax(far)[1, 0] == 0 and log_softmax(far)[1, 0] == -2000

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from mnist_scratch.loss import cross_entropy, one_hot
+from mnist_scratch.activations import softmax
+from mnist_scratch.loss import cross_entropy, cross_entropy_from_logits, one_hot
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -42,3 +43,33 @@ def test_cross_entropy_does_not_modify_its_input_and_checks_shapes():
     np.testing.assert_array_equal(A2, before)
     with pytest.raises(ValueError):
         cross_entropy(A2, np.zeros((2, 3)))
+
+
+def test_cross_entropy_from_logits_is_exact_where_the_clip_is_not():
+    # Logits (1000, -1000, 999), target the second class: the exact loss is
+    # 2000 + log(1 + e^-1) (log-sum-exp by hand), what PyTorch reports too.
+    Z2, Y = np.array([[1000.0], [-1000.0], [999.0]]), np.array([[0.0], [1.0], [0.0]])
+    exact = 2000 + np.log1p(np.exp(-1.0))
+    assert cross_entropy_from_logits(Z2, Y) == pytest.approx(exact, rel=1e-15)
+    clipped = cross_entropy(softmax(Z2), Y)
+    assert clipped == pytest.approx(-np.log(np.finfo(np.float64).tiny), rel=1e-15)  # 708.4
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_clip_caps_each_example_at_minus_log_tiny_and_nothing_else(dtype):
+    # The stated bound: from probabilities, example j contributes min(l_j, -log tiny), with
+    # l_j the exact loss from the logits.
+    rng = np.random.default_rng(0)
+    Z2 = (rng.normal(size=(10, 40)) * np.geomspace(1, 3000, 40)).astype(dtype)
+    Y = one_hot(rng.integers(0, 10, 40), dtype=dtype)
+    per_example = [cross_entropy_from_logits(Z2[:, [j]], Y[:, [j]]) for j in range(40)]
+    cap = float(-np.log(np.finfo(dtype).tiny))
+    expected = np.mean(np.minimum(per_example, cap))
+    assert cross_entropy(softmax(Z2), Y) == pytest.approx(expected, rel=1e-5 if dtype ==
+                                                          np.float32 else 1e-12)  # fmt: skip
+    assert max(per_example) > cap  # the batch really has clipped examples
+
+
+def test_cross_entropy_from_logits_checks_shapes():
+    with pytest.raises(ValueError):
+        cross_entropy_from_logits(np.zeros((3, 2)), np.zeros((2, 3)))

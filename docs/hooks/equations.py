@@ -15,9 +15,13 @@ This hook, after each page is rendered to HTML:
 * registers ``eq-softmax`` with mkdocs-autorefs, so a docstring's ``[derivation][eq-softmax]``
   resolves to this block (notebook pages bypass MkDocs' Markdown, where autorefs would find
   ``[](){ #eq-softmax }``, so the registration has to happen here, for both page kinds);
-* appends a caption linking to each object named in ``data-code`` (space-separated), written as
-  an ``<autoref>`` element: autorefs resolves it later like any ``[title][identifier]`` link, a
-  missing object fails the strict build, and the link counts as a backlink on the API page;
+* appends a caption linking to each object named in ``data-code`` ("computed by": the functions
+  that compute the equation) and in ``data-proof`` ("proved by": the sympy proof, or the
+  function that produced a displayed result), each space-separated, written as an ``<autoref>``
+  element: autorefs resolves it later like any ``[title][identifier]`` link, a missing object
+  fails the strict build, and the link counts as a backlink on the API page. A block needs at
+  least one of the two; each named object's docstring links back to the block
+  (``tests/test_site_links.py`` checks the pairs);
 * on notebook pages, removes the loaders nbconvert's template adds for MathJax 2 and Mermaid
   from a CDN (the site loads its own MathJax once, for all pages).
 
@@ -84,15 +88,20 @@ def _closing_div(text: str, start: int) -> int:
     raise ValueError("unclosed <div>")
 
 
-def _caption(identifiers: list[str], eq_id: str, backlink_anchor: str) -> str:
-    links = ", ".join(
-        f'<autoref identifier="{ident}" backlink-type="used-by" '
-        f'backlink-anchor="{backlink_anchor}"><code>{ident.rsplit(".", 1)[1]}()</code></autoref>'
-        for ident in identifiers
-    )
+def _caption(roles: dict[str, list[str]], eq_id: str, backlink_anchor: str) -> str:
+    parts = []
+    for role, identifiers in roles.items():
+        if identifiers:
+            links = ", ".join(
+                f'<autoref identifier="{ident}" backlink-type="used-by" '
+                f'backlink-anchor="{backlink_anchor}"><code>{ident.rsplit(".", 1)[1]}()</code>'
+                "</autoref>"
+                for ident in identifiers
+            )
+            parts.append(f"{role} {links}")
     return (
         f'<p class="equation-code"><a class="equation-anchor" href="#{eq_id}" '
-        f'title="Link to this equation">{eq_id}</a> computed by {links}</p>'
+        f'title="Link to this equation">{eq_id}</a> {"; ".join(parts)}</p>'
     )
 
 
@@ -106,12 +115,17 @@ def link_equations(text: str, page: Page, config: MkDocsConfig) -> str:
             continue  # nested inside the previous equation block: an authoring error below
         attrs = _Attrs().parse(match.group(0))
         eq_id = attrs.get("id", "")
-        identifiers = attrs.get("data-code", "").split()
+        roles = {
+            "computed by": attrs.get("data-code", "").split(),
+            "proved by": attrs.get("data-proof", "").split(),
+        }
+        identifiers = [ident for named in roles.values() for ident in named]
         if not EQ_ID.fullmatch(eq_id):
             raise PluginError(f'{where}: equation block needs id="eq-...", got {eq_id!r}')
         if not identifiers or not all(IDENTIFIER.fullmatch(i) for i in identifiers):
             raise PluginError(
-                f'{where}: equation {eq_id} needs data-code="mnist_scratch.<module>.<function>"'
+                f"{where}: equation {eq_id} needs data-code (or data-proof) naming "
+                '"mnist_scratch.<module>.<function>"'
             )
         if _seen.setdefault(eq_id, where) != where:
             raise PluginError(f"{where}: equation id {eq_id} is already defined in {_seen[eq_id]}")
@@ -122,7 +136,7 @@ def link_equations(text: str, page: Page, config: MkDocsConfig) -> str:
         # Backlinks are grouped under the heading the equation sits in.
         backlink_anchor = headings[-1] if headings else eq_id
         autorefs.register_anchor(page, eq_id, title=f"{page.title}: {eq_id}", primary=True)
-        out += [text[pos:end], _caption(identifiers, eq_id, backlink_anchor)]
+        out += [text[pos:end], _caption(roles, eq_id, backlink_anchor)]
         pos = end
     out.append(text[pos:])
     return "".join(out)
