@@ -41,6 +41,7 @@ def _is_number(cell: str) -> bool:
 def _columns_error(where: str, lineno: int, line: str, header: list[str] | None,
                    first: bool) -> DataError:
     n = line.count(",") + 1
+    columns = "column" if n == 1 else "columns"
     if n == 1:
         for sep, name in SEPARATORS.items():
             if sep in line:
@@ -48,7 +49,7 @@ def _columns_error(where: str, lineno: int, line: str, header: list[str] | None,
                                  f"expected commas ({COLUMNS} values per row: a label, then "
                                  "784 pixels)")
     if not first:
-        return DataError(f"{where}: line {lineno} has {n} columns, expected {COLUMNS} like "
+        return DataError(f"{where}: line {lineno} has {n} {columns}, expected {COLUMNS} like "
                          "the rows before it")
     hint = ""
     if n == COLUMNS + 1:
@@ -59,7 +60,7 @@ def _columns_error(where: str, lineno: int, line: str, header: list[str] | None,
                     "to_csv(..., index=False))")
         else:
             hint = "; one column too many"
-    return DataError(f"{where}: rows have {n} columns, expected {COLUMNS} "
+    return DataError(f"{where}: rows have {n} {columns}, expected {COLUMNS} "
                      f"(a label, then 28x28 = 784 pixels){hint}")
 
 
