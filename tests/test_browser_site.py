@@ -34,6 +34,7 @@ LEFTOVER_JS = f"""() => {{
 }}"""
 UNTYPESET_JS = """() => [...document.querySelectorAll('.arithmatex')]
   .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent.slice(0, 60))"""
+EAGER_JS = "() => document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })"
 BROKEN_IMAGES_JS = """() => [...document.images]
   .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.getAttribute('src'))"""
 
@@ -91,7 +92,10 @@ class Visit:
             self.problems.append(f"{label}: raw TeX left: {raw[:3]}")
         if untypeset := page.evaluate(UNTYPESET_JS):
             self.problems.append(f"{label}: not typeset: {untypeset[:3]}")
-        # After an instant navigation the new page's images may still be arriving.
+        # Lazy images (every figure of the site) load only near the viewport: ask for all of
+        # them now, so every address is checked. After an instant navigation the new page's
+        # images may still be arriving.
+        page.evaluate(EAGER_JS)
         try:
             page.wait_for_function("() => [...document.images].every(i => i.complete)")
         except PlaywrightTimeout:
