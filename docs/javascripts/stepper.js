@@ -26,7 +26,6 @@
   const K = 3; // classes
   const m = 2; // examples in the batch
   const H_STEP = 1e-5; // the step h of the central difference (eq-central-difference)
-  const TINY = 2 ** -1022; // np.finfo(np.float64).tiny: where cross_entropy clips a probability
   const LIMIT = 1e6; // a typed value beyond this is refused, not clipped
   const NUDGE = 0.01; // one arrow key press, or 4 px of dragging
   const DRAG_PX = 4;
@@ -68,19 +67,31 @@
     return A;
   }
 
-  // loss.cross_entropy: -(1/m) sum_kj Y_kj log A_kj, each probability clipped at TINY.
-  // ell (a row) keeps each example's term, the per-example loss ℓ_j.
-  function crossEntropy(A2, Y) {
-    const ell = [A2[0].map((_, j) => {
+  // The mean cross-entropy L = -(1/m) sum_kj Y_kj log (A2)_kj, with log A2 taken from the logits
+  // in the log-sum-exp form: log softmax(z)_k = (z_k - c) - log sum_k' e^(z_k' - c), c = max z.
+  // For ordinary logits this is loss.cross_entropy to rounding; where a probability underflows
+  // to 0 (a reader can type a weight of 1000) it stays exact, where a clipped log of the
+  // probability would not. ell (a row) keeps each example's term, the per-example loss.
+  function crossEntropy(Z2, Y) {
+    const logA = map(Z2, () => 0);
+    for (let j = 0; j < Z2[0].length; j++) {
+      let c = -Infinity;
+      for (let k = 0; k < Z2.length; k++) c = Math.max(c, Z2[k][j]);
+      let total = 0;
+      for (let k = 0; k < Z2.length; k++) total += Math.exp(Z2[k][j] - c);
+      const lse = Math.log(total);
+      for (let k = 0; k < Z2.length; k++) logA[k][j] = (Z2[k][j] - c) - lse;
+    }
+    const ell = [Z2[0].map((_, j) => {
       let s = 0;
-      for (let k = 0; k < A2.length; k++) s += Y[k][j] * Math.log(Math.max(A2[k][j], TINY));
+      for (let k = 0; k < Z2.length; k++) s += Y[k][j] * logA[k][j];
       return -s;
     })];
     let s = 0;
-    for (let k = 0; k < A2.length; k++) {
-      for (let j = 0; j < A2[0].length; j++) s += Y[k][j] * Math.log(Math.max(A2[k][j], TINY));
+    for (let k = 0; k < Z2.length; k++) {
+      for (let j = 0; j < Z2[0].length; j++) s += Y[k][j] * logA[k][j];
     }
-    return { L: -s / A2[0].length, ell: ell };
+    return { L: -s / Z2[0].length, ell: ell };
   }
 
   // gradients.hidden_error: (W2^T delta2) ⊙ H(Z1); the product is kept for the display.
@@ -113,7 +124,7 @@
 
   function lossOf(p, X, Y) {
     const Z1 = affine(p.W1, X, p.b1);
-    return crossEntropy(softmax(affine(p.W2, relu(Z1), p.b2)), Y).L;
+    return crossEntropy(affine(p.W2, relu(Z1), p.b2), Y).L;
   }
 
   // Everything the widget shows, from the state (X, Y, W1, b1, W2, b2, lr).
@@ -123,7 +134,7 @@
     v.A1 = relu(v.Z1);
     v.Z2 = affine(s.W2, v.A1, s.b2);
     v.A2 = softmax(v.Z2);
-    const loss = crossEntropy(v.A2, s.Y);
+    const loss = crossEntropy(v.Z2, s.Y);
     v.L = loss.L;
     v.ell = loss.ell;
     v.delta2 = map(v.A2, (a, k, j) => a - s.Y[k][j]); // gradients.output_error
@@ -217,7 +228,7 @@
   }
   const factor = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
   // What an editable entry shows: short values as they are, long ones rounded.
-  const editText = (v) => (String(v).length <= 6 ? String(v) : v.toFixed(3));
+  const editText = (v) => (String(v).length <= 6 ? String(v) : v.toFixed(3)).replace("-", "\u2212");
   const parseNumber = (text) => {
     const t = text.trim().replace(/\u2212/g, "-").replace(",", ".");
     if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return null;
@@ -267,7 +278,8 @@
     };
   }
 
-  // The entries each computed entry is made from, by view (only views on screen light up).
+  // The entries each computed entry is made from, by view (only views on screen light up);
+  // the values v are there for the one rule that depends on them (the target's class).
   const row = (r, cols) => Array.from({ length: cols }, (_, c) => [r, c]);
   const col = (c, rows) => Array.from({ length: rows }, (_, r) => [r, c]);
   const SOURCES = {
@@ -275,7 +287,10 @@
     A1: (i, j) => ({ Z1: [[i, j]] }),
     Z2: (k, j) => ({ W2: row(k, n), A1: col(j, n), b2: [[k, 0]] }),
     A2: (k, j) => ({ Z2: col(j, K) }),
-    ell: (_, j) => ({ A2: col(j, K), Y: col(j, K) }),
+    ell: (_, j, v) => {
+      const k = v.Y.findIndex((r) => r[j] === 1); // the target's probability is the one logged
+      return { A2: [[k, j]], Y: [[k, j]] };
+    },
     L: () => ({ ell: row(0, m) }),
     delta2: (k, j) => ({ A2: [[k, j]], Y: [[k, j]] }),
     back: (i, j) => ({ W2t: row(i, K), delta2: col(j, K) }),
@@ -917,7 +932,7 @@
             cell.setAttribute("aria-label", `Y row ${r}, column ${c + 1}: ` +
               (x === 1 ? `example ${c + 1}'s target is class ${r}` : `make class ${r} example ${c + 1}'s target`));
           } else {
-            cell.textContent = fmt(x);
+            cell.textContent = view.spec.mask ? String(x) : fmt(x);
             cell.title = String(x);
             cell.setAttribute("aria-label", `${view.spec.label} row ${view.spec.rows(r)}, column ` +
               `${view.spec.cols(c)}: ${fmt(x)}`);
@@ -966,7 +981,7 @@
         return;
       }
       view.cells[r][c].classList.add("bs-hit");
-      const sources = SOURCES[name] ? SOURCES[name](r, c) : {};
+      const sources = SOURCES[name] ? SOURCES[name](r, c, this.values) : {};
       for (const [src, entries] of Object.entries(sources)) {
         const target = this.views[src];
         if (!target) continue;
