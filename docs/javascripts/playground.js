@@ -284,24 +284,23 @@
 
     ready() {
       const net = this.net;
-      // Hidden layer: one card per unit, its incoming weights drawn as a 28x28 image.
+      // Hidden layer: one row per unit, its incoming weights drawn as a 28x28 image, then its
+      // output as a bar and a number.
       this.units = [];
       const grid = this.q("hidden");
       grid.replaceChildren();
       for (let j = 0; j < net.hidden; j++) {
-        const card = el("div", "pg-unit");
+        const row = el("div", "pg-unit");
+        const name = el("span", "pg-unit-name", String(j));
         const weights = pixelCanvas("pg-pixels pg-weights", `Weights into hidden unit ${j}`);
         paintWeights(weights, net.W1, j, net.inputs);
-        const body = el("div", "pg-unit-body");
-        const name = el("div", "pg-unit-name", `unit ${j}`);
-        const track = el("div", "pg-track");
-        const fill = el("div", "pg-fill");
+        const track = el("span", "pg-track");
+        const fill = el("span", "pg-fill");
         track.appendChild(fill);
-        const value = el("div", "pg-unit-value");
-        body.append(name, track, value);
-        card.append(weights, body);
-        grid.appendChild(card);
-        this.units.push({ card: card, fill: fill, value: value });
+        const value = el("span", "pg-unit-value");
+        row.append(name, weights, track, value);
+        grid.appendChild(row);
+        this.units.push({ card: row, fill: fill, value: value });
       }
       // Output layer: one bar per digit.
       this.bars = [];
@@ -451,7 +450,9 @@
         u.fill.style.width = `${(100 * a) / a1max}%`;
         u.card.classList.toggle("pg-off", Boolean(result) && a === 0);
         u.card.dataset.a = String(a);
-        u.value.textContent = !result ? "–" : a > 0 ? `a = ${fmt(a, 2)}` : `z = ${fmt(z, 2)} → a = 0`;
+        // An active unit shows its output a; a unit switched off shows why: its z is not > 0.
+        u.value.textContent = !result ? "–" : a > 0 ? fmt(a, 2) : `z ${fmt(z, 2)}`;
+        u.card.title = result ? `unit ${j}: z = ${fmt(z, 4)}, a = ${fmt(a, 4)}` : "";
       });
       let best = -1;
       if (result) result.a2.forEach((p, k) => { if (best < 0 || p > result.a2[best]) best = k; });
