@@ -10,6 +10,7 @@ differs.
 
 from __future__ import annotations
 
+import errno
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ def _copy(value: Any) -> Any:
         return value.copy(order="K")
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_copy(v) for v in value)
     return value
 
 
@@ -116,7 +119,13 @@ class Caller:
         try:
             out = self.fn(*args, **kwargs)
         except MemoryError:
-            raise Unusable("ran out of memory (the grader's memory limit)") from None
+            raise Unusable("it ran out of memory (the grader's memory limit)") from None
+        except OSError as exc:
+            if exc.errno == errno.EFBIG:  # the sandbox bounds the size of what is printed
+                raise Unusable("it printed more than the grader's output limit") from None
+            raise Failed(
+                f"on {case.label}, it raised {their_error(exc, self.filename)}", case, Raised(exc)
+            ) from None
         except Exception as exc:  # the reader's own error, shown as theirs
             raise Failed(
                 f"on {case.label}, it raised {their_error(exc, self.filename)}",

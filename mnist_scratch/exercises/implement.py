@@ -55,12 +55,13 @@ def check_signature(exercise: Implement, fn: Any) -> None:
         raise Unusable(f"cannot read the signature of your `{exercise.name}`") from None
     if theirs != _signature(want):
         raise Unusable(
-            f"your `{exercise.name}{_plain(fn)}` does not match the package's "
-            f"`{exercise.name}{_plain(want)}`: same parameter names, order and defaults, please"
+            f"your `{exercise.name}{plain_signature(fn)}` does not match the package's "
+            f"`{exercise.name}{plain_signature(want)}`: use the same parameter names, order "
+            "and defaults"
         )
 
 
-def _plain(fn: Callable) -> str:
+def plain_signature(fn: Callable) -> str:
     sig = inspect.signature(fn)
     return str(
         sig.replace(
