@@ -236,46 +236,56 @@
     return Number.isFinite(v) && Math.abs(v) <= LIMIT ? v + 0 : null;
   };
 
-  // Row and column names: hidden units i, pixels p and examples j count from 1; classes k
-  // count from 0, as the digits do on the site's pages.
-  const ONE = (x) => String(x + 1);
-  const ZERO = (x) => String(x);
+  // Indices, named as on the pages: hidden unit i, input pixel p and example j count from 1;
+  // class k counts from 0, as the digits do. Each view says which index runs down its rows and
+  // which across its columns ("-" for a single row or column), and shows them beside its entries.
+  const BASE = { i: 1, p: 1, j: 1, k: 0 };
 
   // ------------------------------------------------------------------------------------------
-  // The matrices the steps show. Each has a label, a shape, the values it reads, how its rows
-  // and columns are named, and, for the reader's inputs, which state entry an edit changes.
+  // The matrices the steps show. Each has a label, the values it reads, the indices of its rows
+  // and columns, and, for the reader's inputs, which state entry an edit changes.
 
   const T = (name) => (v) => transpose(v[name]);
   const VIEWS = {
-    X: { label: "X", get: (v) => v.X, rows: ONE, cols: ONE, edit: (r, c) => ["X", r, c] },
-    Xt: { label: "X\u1d40", get: T("X"), rows: ONE, cols: ONE, edit: (r, c) => ["X", c, r] },
-    Y: { label: "Y", get: (v) => v.Y, rows: ZERO, cols: ONE, target: true },
-    W1: { label: "W\u2081", get: (v) => v.W1, rows: ONE, cols: ONE, edit: (r, c) => ["W1", r, c] },
-    b1: { label: "b\u2081", get: (v) => v.b1, rows: ONE, cols: ONE, edit: (r) => ["b1", r, 0] },
-    W2: { label: "W\u2082", get: (v) => v.W2, rows: ZERO, cols: ONE, edit: (r, c) => ["W2", r, c] },
-    W2t: { label: "W\u2082\u1d40", get: T("W2"), rows: ONE, cols: ZERO, edit: (r, c) => ["W2", c, r] },
-    b2: { label: "b\u2082", get: (v) => v.b2, rows: ZERO, cols: ONE, edit: (r) => ["b2", r, 0] },
-    Z1: { label: "Z\u2081", get: (v) => v.Z1, rows: ONE, cols: ONE },
-    A1: { label: "A\u2081", get: (v) => v.A1, rows: ONE, cols: ONE },
-    A1t: { label: "A\u2081\u1d40", get: T("A1"), rows: ONE, cols: ONE },
-    Z2: { label: "Z\u2082", get: (v) => v.Z2, rows: ZERO, cols: ONE },
-    A2: { label: "A\u2082", get: (v) => v.A2, rows: ZERO, cols: ONE },
-    ell: { label: "\u2113 (per example)", get: (v) => v.ell, rows: ONE, cols: ONE },
-    L: { label: "L", get: (v) => [[v.L]], rows: ONE, cols: ONE },
-    delta2: { label: "\u03b4\u2082", get: (v) => v.delta2, rows: ZERO, cols: ONE },
-    back: { label: "W\u2082\u1d40\u03b4\u2082", get: (v) => v.back, rows: ONE, cols: ONE },
-    mask: { label: "H(Z\u2081)", get: (v) => v.mask, rows: ONE, cols: ONE, mask: true },
-    delta1: { label: "\u03b4\u2081", get: (v) => v.delta1, rows: ONE, cols: ONE, masked: true },
-    dW2: { label: "dW\u2082", get: (v) => v.dW2, rows: ZERO, cols: ONE, grad: "W2" },
-    db2: { label: "db\u2082", get: (v) => v.db2, rows: ZERO, cols: ONE, grad: "b2" },
-    dW1: { label: "dW\u2081", get: (v) => v.dW1, rows: ONE, cols: ONE, grad: "W1" },
-    db1: { label: "db\u2081", get: (v) => v.db1, rows: ONE, cols: ONE, grad: "b1" },
+    X: { label: "X", get: (v) => v.X, at: "pj", edit: (r, c) => ["X", r, c] },
+    Xt: { label: "X\u1d40", get: T("X"), at: "jp", edit: (r, c) => ["X", c, r] },
+    Y: { label: "Y", get: (v) => v.Y, at: "kj", target: true },
+    W1: { label: "W\u2081", get: (v) => v.W1, at: "ip", edit: (r, c) => ["W1", r, c] },
+    b1: { label: "b\u2081", get: (v) => v.b1, at: "i-", edit: (r) => ["b1", r, 0] },
+    W2: { label: "W\u2082", get: (v) => v.W2, at: "ki", edit: (r, c) => ["W2", r, c] },
+    W2t: { label: "W\u2082\u1d40", get: T("W2"), at: "ik", edit: (r, c) => ["W2", c, r] },
+    b2: { label: "b\u2082", get: (v) => v.b2, at: "k-", edit: (r) => ["b2", r, 0] },
+    Z1: { label: "Z\u2081", get: (v) => v.Z1, at: "ij" },
+    A1: { label: "A\u2081", get: (v) => v.A1, at: "ij" },
+    A1t: { label: "A\u2081\u1d40", get: T("A1"), at: "ji" },
+    Z2: { label: "Z\u2082", get: (v) => v.Z2, at: "kj" },
+    A2: { label: "A\u2082", get: (v) => v.A2, at: "kj" },
+    ell: { label: "\u2113 (per example)", get: (v) => v.ell, at: "-j" },
+    L: { label: "L", get: (v) => [[v.L]], at: "--" },
+    delta2: { label: "\u03b4\u2082", get: (v) => v.delta2, at: "kj" },
+    back: { label: "W\u2082\u1d40\u03b4\u2082", get: (v) => v.back, at: "ij" },
+    mask: { label: "H(Z\u2081)", get: (v) => v.mask, at: "ij", mask: true },
+    delta1: { label: "\u03b4\u2081", get: (v) => v.delta1, at: "ij", masked: true },
+    dW2: { label: "dW\u2082", get: (v) => v.dW2, at: "ki", grad: "W2" },
+    db2: { label: "db\u2082", get: (v) => v.db2, at: "k-", grad: "b2" },
+    dW1: { label: "dW\u2081", get: (v) => v.dW1, at: "ip", grad: "W1" },
+    db1: { label: "db\u2081", get: (v) => v.db1, at: "i-", grad: "b1" },
   };
   for (const name of PARAMS) {
     VIEWS[name + "next"] = {
-      label: VIEWS[name].label + " after", get: (v) => v.next[name],
-      rows: VIEWS[name].rows, cols: VIEWS[name].cols,
+      label: VIEWS[name].label + " after", get: (v) => v.next[name], at: VIEWS[name].at,
     };
+  }
+  for (const spec of Object.values(VIEWS)) {
+    spec.rows = (x) => String(x + (BASE[spec.at[0]] || 0));
+    spec.cols = (x) => String(x + (BASE[spec.at[1]] || 0));
+  }
+  // "W₂, k = 0, i = 1": an entry named for screen readers, by its indices.
+  function entryName(spec, r, c) {
+    const parts = [];
+    if (spec.at[0] !== "-") parts.push(`${spec.at[0]} = ${spec.rows(r)}`);
+    if (spec.at[1] !== "-") parts.push(`${spec.at[1]} = ${spec.cols(c)}`);
+    return [spec.label, ...parts].join(", ");
   }
 
   // The entries each computed entry is made from, by view (only views on screen light up);
@@ -310,16 +320,16 @@
   const DETAILS = {
     Z1: (v, i, j) => `Z\u2081[${i + 1},${j + 1}] = ` +
       sum(v.W1[i].map((w, p) => `${factor(w)}\u00d7${factor(v.X[p][j])}`)) +
-      ` + ${factor(v.b1[i][0])} = ${fmt(v.Z1[i][j])}: row ${i + 1} of W\u2081 times column ` +
-      `${j + 1} of X, plus b\u2081[${i + 1}].`,
+      ` + ${factor(v.b1[i][0])} = ${fmt(v.Z1[i][j])}: row i = ${i + 1} of W\u2081 times column ` +
+      `j = ${j + 1} of X, plus b\u2081[${i + 1}].`,
     A1: (v, i, j) => `A\u2081[${i + 1},${j + 1}] = max(0, ${fmt(v.Z1[i][j])}) = ` +
       `${fmt(v.A1[i][j])}` + (v.A1[i][j] === 0 ? `: unit ${i + 1} is off for example ${j + 1}.` : "."),
     Z2: (v, k, j) => `Z\u2082[${k},${j + 1}] = ` +
       sum(v.W2[k].map((w, i) => `${factor(w)}\u00d7${factor(v.A1[i][j])}`)) +
-      ` + ${factor(v.b2[k][0])} = ${fmt(v.Z2[k][j])}: row ${k} of W\u2082 times column ` +
-      `${j + 1} of A\u2081, plus b\u2082[${k}].`,
+      ` + ${factor(v.b2[k][0])} = ${fmt(v.Z2[k][j])}: row k = ${k} of W\u2082 times column ` +
+      `j = ${j + 1} of A\u2081, plus b\u2082[${k}].`,
     A2: (v, k, j) => `A\u2082[${k},${j + 1}] = exp(${fmt(v.Z2[k][j])}) / (` +
-      sum(v.Z2.map((z) => `exp(${fmt(z[j])})`)) + `) = ${fmt(v.A2[k][j])}: column ${j + 1} of ` +
+      sum(v.Z2.map((z) => `exp(${fmt(z[j])})`)) + `) = ${fmt(v.A2[k][j])}: column j = ${j + 1} of ` +
       "Z\u2082 decides it; the column's probabilities sum to 1.",
     ell: (v, _, j) => {
       const k = v.Y.findIndex((r) => r[j] === 1);
@@ -331,7 +341,7 @@
       `Y[${k},${j + 1}] = ${fmt(v.A2[k][j])} \u2212 ${fmt(v.Y[k][j])} = ${fmt(v.delta2[k][j])}.`,
     back: (v, i, j) => `(W\u2082\u1d40\u03b4\u2082)[${i + 1},${j + 1}] = ` +
       sum(v.W2.map((w, k) => `${factor(w[i])}\u00d7${factor(v.delta2[k][j])}`)) +
-      ` = ${fmt(v.back[i][j])}: the weights out of unit ${i + 1} (column ${i + 1} of W\u2082) ` +
+      ` = ${fmt(v.back[i][j])}: the weights out of unit ${i + 1} (column i = ${i + 1} of W\u2082) ` +
       `against example ${j + 1}'s output errors.`,
     mask: (v, i, j) => `H(Z\u2081[${i + 1},${j + 1}]) = H(${fmt(v.Z1[i][j])}) = ${v.mask[i][j]}` +
       (v.mask[i][j] ? `: unit ${i + 1} is on for example ${j + 1}.` :
@@ -342,16 +352,16 @@
         `: unit ${i + 1} was off for example ${j + 1}, so no error passes through it.`),
     dW2: (v, k, i) => `dW\u2082[${k},${i + 1}] = (` +
       sum(v.delta2[k].map((e, j) => `${factor(e)}\u00d7${factor(v.A1[i][j])}`)) +
-      `) / ${m} = ${fmt(v.dW2[k][i])}: row ${k} of \u03b4\u2082 against row ${i + 1} of A\u2081, ` +
+      `) / ${m} = ${fmt(v.dW2[k][i])}: row k = ${k} of \u03b4\u2082 against row i = ${i + 1} of A\u2081, ` +
       "averaged over the examples.",
     db2: (v, k) => `db\u2082[${k}] = (${sum(v.delta2[k].map(fmt))}) / ${m} = ${fmt(v.db2[k][0])}: ` +
-      `the mean of row ${k} of \u03b4\u2082.`,
+      `the mean of row k = ${k} of \u03b4\u2082.`,
     dW1: (v, i, p) => `dW\u2081[${i + 1},${p + 1}] = (` +
       sum(v.delta1[i].map((e, j) => `${factor(e)}\u00d7${factor(v.X[p][j])}`)) +
-      `) / ${m} = ${fmt(v.dW1[i][p])}: row ${i + 1} of \u03b4\u2081 against row ${p + 1} of X, ` +
+      `) / ${m} = ${fmt(v.dW1[i][p])}: row i = ${i + 1} of \u03b4\u2081 against row p = ${p + 1} of X, ` +
       "averaged over the examples.",
     db1: (v, i) => `db\u2081[${i + 1}] = (${sum(v.delta1[i].map(fmt))}) / ${m} = ` +
-      `${fmt(v.db1[i][0])}: the mean of row ${i + 1} of \u03b4\u2081.`,
+      `${fmt(v.db1[i][0])}: the mean of row i = ${i + 1} of \u03b4\u2081.`,
   };
   for (const name of PARAMS) {
     DETAILS[name + "next"] = (v, r, c) => {
@@ -816,10 +826,29 @@
       const fig = el("figure", "bs-matrix");
       fig.dataset.view = name;
       const label = el("figcaption", "bs-label", spec.label);
+      // One grid: an index gutter (left) and header (top) when the view has those indices, two
+      // thin columns for the brackets, the entries.
       const grid = el("div", "bs-grid");
-      grid.style.gridTemplateColumns = `repeat(${values[0].length}, auto)`;
+      const rowsShown = spec.at[0] !== "-", colsShown = spec.at[1] !== "-";
+      const g = rowsShown ? 1 : 0, h = colsShown ? 1 : 0;
+      grid.style.gridTemplateColumns = (rowsShown ? "auto " : "") +
+        `0.4em repeat(${values[0].length}, auto) 0.4em`;
+      const place = (node, r, c) => {
+        node.style.gridRow = String(r);
+        node.style.gridColumn = String(c);
+        grid.append(node);
+      };
+      const index = (text, kind) => el("span", `bs-idx ${kind}`, text);
+      if (rowsShown && colsShown) place(index(`${spec.at[0]}\\${spec.at[1]}`, "bs-corner"), 1, 1);
+      values[0].forEach((_, c) => colsShown && place(index(spec.cols(c), "bs-head"), 1, g + 2 + c));
+      values.forEach((_, r) => rowsShown && place(index(spec.rows(r), "bs-gutter"), h + 1 + r, 1));
+      const bracket = el("span", "bs-bracket");
+      bracket.style.gridRow = `${h + 1} / ${h + 1 + values.length}`;
+      bracket.style.gridColumn = `${g + 1} / ${g + 3 + values[0].length}`;
+      bracket.setAttribute("aria-hidden", "true");
+      grid.append(bracket);
       const cells = values.map((rowValues, r) => rowValues.map((_, c) => {
-        const where = `${spec.label} row ${spec.rows(r)}, column ${spec.cols(c)}`;
+        const where = entryName(spec, r, c);
         let cell;
         if (spec.edit) {
           cell = el("input", "bs-cell bs-in");
@@ -842,7 +871,7 @@
         }
         cell.dataset.r = String(r);
         cell.dataset.c = String(c);
-        grid.append(cell);
+        place(cell, h + 1 + r, g + 2 + c);
         return cell;
       }));
       fig.append(label, grid);
@@ -929,13 +958,13 @@
           } else if (view.spec.target) {
             cell.textContent = String(x);
             cell.setAttribute("aria-pressed", String(x === 1));
-            cell.setAttribute("aria-label", `Y row ${r}, column ${c + 1}: ` +
-              (x === 1 ? `example ${c + 1}'s target is class ${r}` : `make class ${r} example ${c + 1}'s target`));
+            cell.setAttribute("aria-label", `${entryName(view.spec, r, c)}: ` + (x === 1
+              ? `example ${c + 1}'s target is class ${r}`
+              : `make class ${r} example ${c + 1}'s target`));
           } else {
             cell.textContent = view.spec.mask ? String(x) : fmt(x);
             cell.title = String(x);
-            cell.setAttribute("aria-label", `${view.spec.label} row ${view.spec.rows(r)}, column ` +
-              `${view.spec.cols(c)}: ${fmt(x)}`);
+            cell.setAttribute("aria-label", `${entryName(view.spec, r, c)}: ${fmt(x)}`);
           }
           if (view.spec.masked || view.spec.mask) {
             const off = v.mask[r][c] === 0;
@@ -961,9 +990,10 @@
       this.lossAfter.title = String(v.Lnext);
       const [name, r, c] = this.choice;
       const back = v["d" + name][r][c], est = this.check.estimate;
-      this.fdBack.textContent = back.toPrecision(8);
-      this.fdEstimate.textContent = est.toPrecision(8);
-      this.fdDiff.textContent = Math.abs(est - back).toExponential(1);
+      const precise = (x) => (x === 0 ? "0" : x.toPrecision(8).replace("-", "\u2212"));
+      this.fdBack.textContent = precise(back);
+      this.fdEstimate.textContent = precise(est);
+      this.fdDiff.textContent = est === back ? "0" : Math.abs(est - back).toExponential(1);
       this.fdNote.textContent = this.check.kink
         ? "A pre-activation sits within h of 0: the difference straddles ReLU's kink and " +
           "measures a slope between the two sides, not H(0) = 0."
