@@ -91,11 +91,19 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    """A browser that moves on drops its open requests; that is not an error worth a trace."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site: Path) -> Iterator[str]:
     """Serve ``site`` on 127.0.0.1 at the port it was built for; yield ``http://127.0.0.1:PORT``."""
     handler = functools.partial(_Handler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", site_port()), handler)
+    httpd = _Server(("127.0.0.1", site_port()), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
