@@ -104,6 +104,10 @@ class Derive:
         classes) and ``"one-hot"`` (the K entries of y sum to 1).
     steps
         The worked solution; every step's expression equals the truth.
+    quantity
+        What is asked for, in LaTeX: the left-hand side of the worked solution.
+    relation
+        How the quantity relates to the steps: ``=``, or ``\\approx`` for a leading term.
     mistakes
         Known wrong answers (sympy syntax) and what the grader says to each.
     """
@@ -117,6 +121,8 @@ class Derive:
     truth: str
     checks: tuple[dict[str, int], ...]
     steps: tuple[Step, ...]
+    quantity: str
+    relation: str = "="
     mistakes: tuple[tuple[str, str], ...] = ()
     meaning: tuple[str, ...] = ()
 
@@ -361,6 +367,7 @@ DERIVE = (
         ),
         truth="Sum(W1[i, p]*X[p, j], (p, 1, d)) + b1[i]",
         checks=_combos(d=(1, 3), i=(1, 2), j=(1, 2)),
+        quantity=r"(Z_1)_{ij}",
         steps=(
             Step(
                 "Row i of the product W₁X is row i of W₁ times column j of X, one term per "
@@ -403,6 +410,7 @@ DERIVE = (
         ),
         truth="g[i]*H(z[i])",
         checks=({"i": 1}, {"i": 2}),
+        quantity=r"\frac{\partial \ell}{\partial z_i}",
         steps=(
             Step(
                 "The chain rule: ∂ℓ/∂z_i = (∂ℓ/∂a_i)(da_i/dz_i), and da_i/dz_i = ReLU′(z_i) = "
@@ -446,6 +454,7 @@ DERIVE = (
         truth="a[k]*(KroneckerDelta(k, k2) - a[k2])",
         checks=_combos(K=(2, 3), k="K", k2="K"),
         meaning=("softmax",),
+        quantity=r"\frac{\partial a_k}{\partial z_{k'}}",
         steps=(
             Step(
                 "Write $a_k = e^{z_k} / S$ with $S = \\sum_s e^{z_s}$; the quotient rule, with "
@@ -496,6 +505,7 @@ DERIVE = (
         ),
         truth="-y[k]/a[k]",
         checks=_combos(K=(2, 3), k="K"),
+        quantity=r"\frac{\partial \ell}{\partial a_k}",
         steps=(
             Step(
                 "Differentiate term by term: $\\partial \\log a_s / \\partial a_k$ is $1/a_k$ "
@@ -543,6 +553,7 @@ DERIVE = (
         truth="a[k] - y[k]",
         checks=_combos(K=(2, 3, 4), k="K"),
         meaning=("softmax", "one-hot"),
+        quantity=r"\frac{\partial \ell}{\partial z_k}",
         steps=(
             Step(
                 "The chain rule through every probability, with $\\partial \\ell/\\partial a_s "
@@ -596,6 +607,7 @@ DERIVE = (
         ),
         truth="Sum(W2[k, i]*delta2[k, j], (k, 1, K))*H(Z1[i, j])",
         checks=_combos(K=(1, 3), i=(1, 2), j=(1, 2)),
+        quantity=r"(\delta_1)_{ij}",
         steps=(
             Step(
                 "$(Z_1)_{ij}$ reaches the loss only through $(A_1)_{ij}$, and "
@@ -647,6 +659,7 @@ DERIVE = (
         ),
         truth="Sum(delta1[i, j]*X[p, j], (j, 1, m))/m",
         checks=_combos(m=(1, 2, 3), i=(1, 2), p=(1, 2)),
+        quantity=r"\frac{\partial L}{\partial (W_1)_{ip}}",
         steps=(
             Step(
                 "$(W_1)_{ip}$ enters $(Z_1)_{ij}$ of every example $j$ with the factor "
@@ -690,6 +703,7 @@ DERIVE = (
         ),
         truth="alpha*g*(1 - mu**(t + 1))/(1 - mu)",
         checks=({"t": 0}, {"t": 1}, {"t": 2}, {"t": 5}),
+        quantity=r"\alpha v",
         steps=(
             Step(
                 "After the first update $v = g$, after the second $\\mu g + g$: each update "
@@ -736,6 +750,8 @@ DERIVE = (
         ),
         truth="h**2*f3/6",
         checks=({},),
+        quantity=r"\frac{f(x+h) - f(x-h)}{2h} - f'(x)",
+        relation=r"\approx",
         steps=(
             Step(
                 "Taylor: $f(x \\pm h) = f \\pm h f' + \\tfrac{h^2}{2} f'' \\pm \\tfrac{h^3}{6} "
