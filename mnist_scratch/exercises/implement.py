@@ -74,22 +74,25 @@ def plain_signature(fn: Callable) -> str:
 
 
 def _ratio(got: Any, expected: Any, case: Case) -> str:
+    """How many times the right value the answer gave (for hints such as "1/m times")."""
     try:
         if case.facts.get("steps"):
             theta, dtheta, lr = case.make()[0][:3]
             if isinstance(got, tuple):
                 got = got[0]
-            got_step, want_step = (
-                np.asarray(theta, float) - got,
-                float(lr) * np.asarray(dtheta, float),
-            )
+            got_step = np.asarray(theta, float) - np.asarray(got, float)
+            want_step = float(lr) * np.asarray(dtheta, float)
         else:
             got_step, want_step = np.asarray(got, float), np.asarray(expected, float)
         mask = np.abs(want_step) > 1e-12
+        if got_step.shape != want_step.shape or not mask.any():
+            return "?"
         r = float(np.median(got_step[mask] / want_step[mask]))
-    except Exception:  # a ratio is only a nicety in a hint
+    except (TypeError, ValueError):  # a ratio is only a nicety in a hint
         return "?"
-    return f"1/{1 / r:.3g}" if 0 < abs(r) < 1 else f"{r:.3g}"
+    if not np.isfinite(r) or r == 0:
+        return "?"
+    return f"1/{1 / r:.3g}" if abs(r) < 1 else f"{r:.3g}"
 
 
 def _hint_fields(failure: Failed) -> dict[str, Any]:
