@@ -160,7 +160,15 @@ def exercise_markdown(ex: Exercise, verdicts: list[tuple[str, Verdict]]) -> str:
         "",
     ]
     if isinstance(ex, Derive):
-        parts += ["Names you may use, in sympy syntax:", "", _names(ex), ""]
+        names = ", ".join(f"`{n.name}`" for n in ex.names)
+        parts += [
+            f"Write it in sympy syntax with these names only: {names}.",
+            "",
+            '??? info "What each name means"',
+            "",
+            _indent(_names(ex)),
+            "",
+        ]
     where = "a file" if isinstance(ex, Implement) else "a text file holding the expression"
     parts += [
         f"Write your answer in {where} and check it:",

@@ -339,8 +339,8 @@ IMPLEMENT = (
             "$\\alpha_{\\min}$ at $t = T$. Return a Python float."
         ),
         hint=(
-            "After the warm-up the cosine schedule starts afresh: shift the step by T_w and "
-            "shorten the run by T_w."
+            "After the warm-up the cosine schedule starts afresh: shift the step by $T_w$ and "
+            "shorten the run by $T_w$."
         ),
     ),
 )
@@ -437,8 +437,8 @@ DERIVE = (
             "$\\partial a_k / \\partial z_{k'}$ in terms of `a` (write $k'$ as `k2`)."
         ),
         hint=(
-            "Differentiate the quotient e^{z_k} / Σ e^{z_s}: the numerator depends on z_{k′} "
-            "only when k = k′, the denominator always."
+            "Differentiate the quotient $e^{z_k} / \\sum_s e^{z_s}$: the numerator depends on "
+            "$z_{k'}$ only when $k = k'$, the denominator always."
         ),
         names=(
             Name("a", "array", "a[k], the probability of class k"),
@@ -472,15 +472,15 @@ DERIVE = (
         mistakes=(
             (
                 "a[k]*(1 - a[k2])",
-                "That is right only on the diagonal, k = k′: the 1 comes from differentiating "
-                "the numerator, which depends on z_{k′} only when k = k′.",
+                "That is right only on the diagonal, $k = k'$: the 1 comes from differentiating "
+                "the numerator, which depends on $z_{k'}$ only when $k = k'$.",
             ),
             (
                 "-a[k]*a[k2]",
-                "That is the off-diagonal part only: when k = k′ the numerator depends on z_{k′} "
-                "too.",
+                "That is the off-diagonal part only: when $k = k'$ the numerator depends on "
+                "$z_{k'}$ too.",
             ),
-            ("a[k]*(1 - a[k])", "That is the diagonal entry, k = k′, only."),
+            ("a[k]*(1 - a[k])", "That is the diagonal entry, $k = k'$, only."),
         ),
     ),
     Derive(
@@ -492,7 +492,7 @@ DERIVE = (
             "$\\partial \\ell / \\partial a_k$, treating the probabilities $a_s$ as the "
             "variables."
         ),
-        hint="Only one term of the sum contains a_k.",
+        hint="Only one term of the sum contains $a_k$.",
         names=(
             Name("a", "array", "a[k], the probability of class k"),
             Name("y", "array", "y[k], the target of class k"),
@@ -515,12 +515,12 @@ DERIVE = (
             Step("Only the term $s = k$ is left:", "-y[k]/a[k]"),
         ),
         mistakes=(
-            ("-1/a[k]", "The term with a_k is multiplied by its target y_k."),
+            ("-1/a[k]", "The term with $a_k$ is multiplied by its target $y_k$."),
             ("y[k]/a[k]", "The sign: the loss has a minus in front of the sum."),
             (
                 "a[k] - y[k]",
-                "That is ∂ℓ/∂z_k, with respect to the logit. Here the variable is the "
-                "probability a_k itself: no softmax is involved yet.",
+                "That is $\\partial \\ell / \\partial z_k$, with respect to the logit. Here the "
+                "variable is the probability $a_k$ itself: no softmax is involved yet.",
             ),
             ("-log(a[k])", "That is the term itself, not its derivative."),
         ),
@@ -535,8 +535,9 @@ DERIVE = (
             "$\\partial \\ell / \\partial z_k$ for K classes."
         ),
         hint=(
-            "Chain the two previous exercises: ∂ℓ/∂z_k = Σ_s (∂ℓ/∂a_s)(∂a_s/∂z_k); then use "
-            "Σ_s y_s = 1."
+            "Chain the two previous exercises: $\\partial \\ell / \\partial z_k = \\sum_s "
+            "(\\partial \\ell / \\partial a_s)(\\partial a_s / \\partial z_k)$; then use "
+            "$\\sum_s y_s = 1$."
         ),
         names=(
             Name("a", "array", "a[k], the probability of class k"),
@@ -570,13 +571,13 @@ DERIVE = (
         mistakes=(
             (
                 "-y[k]/a[k]",
-                "That is ∂ℓ/∂a_k. The question asks for the logit z_k: chain it through the "
-                "softmax Jacobian.",
+                "That is $\\partial \\ell / \\partial a_k$. The question asks for the logit "
+                "$z_k$: chain it through the softmax Jacobian.",
             ),
             ("y[k] - a[k]", "The sign: raising the true class's logit must lower the loss."),
             (
                 "a[k]*(1 - a[k]) - y[k]",
-                "Every probability depends on z_k, not only a_k: sum over all classes s.",
+                "Every probability depends on $z_k$, not only $a_k$: sum over all classes $s$.",
             ),
         ),
     ),
@@ -590,8 +591,8 @@ DERIVE = (
             "ReLU′ written as `H`."
         ),
         hint=(
-            "(Z₁)_{ij} reaches the loss through (A₁)_{ij} and then through every class k of "
-            "example j."
+            "$(Z_1)_{ij}$ reaches the loss through $(A_1)_{ij}$ and then through every class "
+            "$k$ of example $j$."
         ),
         names=(
             Name("W2", "array", "W2[k, i], the weight from hidden unit i to class k"),
@@ -645,8 +646,8 @@ DERIVE = (
             "and `m`."
         ),
         hint=(
-            "(W₁)_{ip} enters (Z₁)_{ij} for every example j, multiplied by X_{pj}. And δ₁ is "
-            "the derivative of mL, not of L."
+            "$(W_1)_{ip}$ enters $(Z_1)_{ij}$ for every example $j$, multiplied by $X_{pj}$. "
+            "And $\\delta_1$ is the derivative of $mL$, not of $L$."
         ),
         names=(
             Name("delta1", "array", "delta1[i, j], the hidden error of unit i, example j"),

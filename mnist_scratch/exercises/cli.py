@@ -17,42 +17,15 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import re
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 from mnist_scratch.cli import fail
 from mnist_scratch.exercises.catalogue import EXERCISES, Derive, Exercise, Implement, check_command
 from mnist_scratch.exercises.sandbox import MEMORY_MB, TIME_LIMIT
+from mnist_scratch.exercises.verdict import plain
 
 MAX_ANSWER_BYTES = 1 << 20  # an answer file is a few hundred bytes; refuse anything huge
-
-# Enough LaTeX -> Unicode for the statements to read well in a terminal.
-_TEX = [
-    (r"\\t?frac\{([\w^]+)\}\{([\w^]+)\}", r"\1/\2 "),
-    (r"\\t?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2) "),
-    (r"\\mathrm\{([^{}]*)\}", r"\1"),
-    (r"\\text\{([^{}]*)\}", r"\1"),
-    (r"\\operatorname\{([^{}]*)\}", r"\1"),
-]
-_SYMBOLS = {
-    r"\partial": "∂", r"\delta": "δ", r"\alpha": "α", r"\mu": "μ", r"\theta": "θ",
-    r"\ell": "ℓ", r"\sum": "Σ", r"\leftarrow": "←", r"\to": "→", r"\infty": "∞",
-    r"\dots": "…", r"\pm": "±", r"\log": "log", r"\min": "min", r"\,": " ", r"\;": " ",
-}
-
-
-def plain(text: str) -> str:
-    """Markdown with LaTeX math, as plain text for a terminal."""
-    for pattern, repl in _TEX:
-        text = re.sub(pattern, repl, text)
-    for tex, char in _SYMBOLS.items():
-        text = text.replace(tex, char)
-    text = text.replace("$", "").replace("`", "").replace("{", "").replace("}", "")
-    text = re.sub(r" {2,}", " ", text)
-    return "\n\n".join(textwrap.fill(p, 96) for p in text.split("\n\n"))
-
 
 def _find(name: str) -> Exercise | None:
     return EXERCISES.get(name)

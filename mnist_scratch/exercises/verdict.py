@@ -11,6 +11,8 @@ file it came from, not a traceback through the grader.
 
 from __future__ import annotations
 
+import re
+import textwrap
 import traceback
 from dataclasses import dataclass, field
 
@@ -86,10 +88,46 @@ class Verdict:
             if self.detail:
                 lines += ["", *(f"    {line}" for line in self.detail.splitlines())]
             if self.hint:
-                lines += ["", f"  hint: {self.hint}"]
+                lines += [
+                    "",
+                    *textwrap.wrap(
+                        "hint: " + plain(self.hint, None),
+                        96,
+                        initial_indent="  ",
+                        subsequent_indent="        ",
+                    ),
+                ]
         if self.output:
             lines += ["", "  your code printed:", *(f"    {ln}" for ln in self.output.splitlines())]
         return "\n".join(lines)
+
+
+# Enough LaTeX -> Unicode for the statements to read well in a terminal.
+_TEX = [
+    (r"\\t?frac\{([\w^]+)\}\{([\w^]+)\}", r"\1/\2 "),
+    (r"\\t?frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2) "),
+    (r"\\mathrm\{([^{}]*)\}", r"\1"),
+    (r"\\text\{([^{}]*)\}", r"\1"),
+    (r"\\operatorname\{([^{}]*)\}", r"\1"),
+]
+_SYMBOLS = {
+    r"\partial": "∂", r"\delta": "δ", r"\alpha": "α", r"\mu": "μ", r"\theta": "θ",
+    r"\ell": "ℓ", r"\sum": "Σ", r"\leftarrow": "←", r"\to": "→", r"\infty": "∞",
+    r"\dots": "…", r"\pm": "±", r"\log": "log", r"\min": "min", r"\,": " ", r"\;": " ",
+}
+
+
+def plain(text: str, width: int | None = 96) -> str:
+    """Markdown with LaTeX math, as plain text for a terminal."""
+    for pattern, repl in _TEX:
+        text = re.sub(pattern, repl, text)
+    for tex, char in _SYMBOLS.items():
+        text = text.replace(tex, char)
+    text = text.replace("$", "").replace("`", "").replace("{", "").replace("}", "")
+    text = re.sub(r" {2,}", " ", text)
+    if width is None:
+        return text
+    return "\n\n".join(textwrap.fill(p, width) for p in text.split("\n\n"))
 
 
 def clip(text: str, limit: int = LIMIT) -> str:
