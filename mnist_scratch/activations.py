@@ -44,8 +44,9 @@ def relu_prime(Z: np.ndarray) -> np.ndarray:
     \mathrm{ReLU}'(Z)_{ij} = \begin{cases} 1 & Z_{ij} > 0 \\ 0 & Z_{ij} \le 0 \end{cases}
     $$
 
-    ReLU has no derivative at 0; we take 0 there (a valid subgradient, and what sympy's
-    derivative of the piecewise form gives), so a unit that is exactly 0 passes no gradient.
+    ReLU has no derivative at 0. Any value in $[0, 1]$ is a valid subgradient there (and sympy's
+    answer depends only on how ReLU is written); the package takes 0, as PyTorch does, so a unit
+    exactly at 0 passes no gradient back, like a unit that is off.
 
     Derivation: [ReLU derivative][eq-relu-prime].
 
@@ -72,15 +73,15 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     r"""Softmax over each column (over the classes of each example), numerically stable.
 
     $$
-    \mathrm{softmax}(Z)_{kj} = \frac{e^{Z_{kj} - c_j}}{\sum_{i} e^{Z_{ij} - c_j}},
-    \qquad c_j = \max_i Z_{ij}
+    \mathrm{softmax}(Z)_{kj} = \frac{e^{Z_{kj} - c_j}}{\sum_{k'} e^{Z_{k'j} - c_j}},
+    \qquad c_j = \max_{k'} Z_{k'j}
     $$
 
     Subtracting the column maximum $c_j$ changes nothing mathematically (softmax is shift
-    invariant, [derivation][eq-softmax-shift]) but keeps every exponent $\le 0$: no overflow, and
-    the largest term is exactly $e^0 = 1$, so the denominator is at least 1.
+    invariant) but keeps every exponent $\le 0$: no overflow, and the largest term is exactly
+    $e^0 = 1$, so the denominator is at least 1.
 
-    Derivation: [softmax][eq-softmax].
+    Derivation: [softmax][eq-softmax], [why the shift changes nothing][eq-softmax-shift].
 
     Parameters
     ----------
@@ -118,6 +119,8 @@ def log_softmax(Z: np.ndarray) -> np.ndarray:
     The log-sum-exp form: the sum is at least $e^0 = 1$, so its log is finite, and a
     probability too small for the dtype (softmax rounds it to 0) still gets its exact log.
 
+    Derivation: [log-softmax][eq-log-softmax].
+
     Parameters
     ----------
     Z : np.ndarray
@@ -138,13 +141,13 @@ def log_softmax(Z: np.ndarray) -> np.ndarray:
 
 
 def softmax_jacobian(z: np.ndarray) -> np.ndarray:
-    r"""Jacobian of softmax for one example: $\partial a_i / \partial z_j$.
+    r"""Jacobian of softmax for one example: $J_{kk'} = \partial a_k / \partial z_{k'}$.
 
     $$
     \frac{\partial a}{\partial z} = \mathrm{diag}(a) - a a^{\top}, \qquad a = \mathrm{softmax}(z)
     $$
 
-    Derivation: [softmax Jacobian][eq-softmax-jacobian].
+    Derivation: [softmax Jacobian][eq-softmax-jacobian], [for three classes][eq-softmax-jacobian-3].
 
     Parameters
     ----------

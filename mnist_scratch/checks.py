@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from mnist_scratch import activations, gradients, loss, network, playground
+from mnist_scratch import activations, gradients, loss, network, optim, playground
 from mnist_scratch.symbolic import layers
+from mnist_scratch.symbolic import optim as optim_forms
 from mnist_scratch.symbolic.tiny import tiny_network
 
 Params = dict[str, np.ndarray]
@@ -194,7 +195,9 @@ def real_digits(count: int = 16) -> tuple[np.ndarray, np.ndarray]:
         raise CheckFailed("the real digits need docs/assets/playground/digits.json (a checkout)")
     doc = json.loads(path.read_text(encoding="utf-8"))
     images, labels = playground.decode_images(doc), np.asarray(doc["labels"])
-    order = np.argsort(np.arange(labels.size) % 30 * 10 + labels, kind="stable")[:count]
+    # Interleave the classes: the first image of each digit 0-9, then the second of each, ...
+    rank = np.array([np.count_nonzero(labels[:q] == labels[q]) for q in range(labels.size)])
+    order = np.argsort(rank * 10 + labels, kind="stable")[:count]
     return images[order], labels[order]
 
 
@@ -216,6 +219,13 @@ def _backward_at(point: Point, backward: Callable, forward: Callable) -> dict[st
     return backward(point.params, point.X, point.Y, forward(point.params, point.X))
 
 
+def gradient_errors(
+    got: dict[str, np.ndarray], expected: dict[str, np.ndarray]
+) -> dict[str, float]:
+    """Per gradient array, the largest difference relative to the array's largest entry."""
+    return {name: _relative(got[name], expected[name]) for name in GRADIENT_NAMES}
+
+
 def check_backward_against_sympy(
     backward: Callable = network.backward, forward: Callable = network.forward
 ) -> list[Check]:
@@ -223,10 +233,9 @@ def check_backward_against_sympy(
     checks = []
     for point in tiny_points():
         expected = _net_of(point).numeric_gradients(point.params, point.X, point.Y)
-        got = _backward_at(point, backward, forward)
-        error = max(_relative(got[name], expected[name]) for name in GRADIENT_NAMES)
-        checks.append(require(f"backward matches sympy on {point.label}", error, 1e-12,
-                              point.describe()))  # fmt: skip
+        errors = gradient_errors(_backward_at(point, backward, forward), expected)
+        checks.append(require(f"backward matches sympy on {point.label}", max(errors.values()),
+                              1e-12, point.describe()))  # fmt: skip
     return checks
 
 
@@ -237,6 +246,16 @@ def _net_of(point: Point, m: int | None = None):
     return tiny_network(inputs, hidden, classes, point.X.shape[1] if m is None else m)
 
 
+def backward_by_finite_differences(point: Point, forward: Callable = network.forward,
+                                   h: float = FD_STEP) -> dict[str, np.ndarray]:  # fmt: skip
+    """Central differences of the loss at ``point`` for every parameter entry (float64)."""
+
+    def loss_of() -> float:
+        return loss.cross_entropy(forward(point.params, point.X)["A2"], point.Y)
+
+    return finite_difference_gradients(loss_of, point.params, h)
+
+
 def check_backward_against_finite_differences(
     backward: Callable = network.backward,
     forward: Callable = network.forward,
@@ -245,15 +264,26 @@ def check_backward_against_finite_differences(
     """``backward`` against central differences of the loss, at the tiny and the real networks."""
     checks = []
     for point in points if points is not None else [*tiny_points(), real_point()]:
+        numeric = backward_by_finite_differences(point, forward)
+        errors = gradient_errors(_backward_at(point, backward, forward), numeric)
+        checks.append(require(f"backward matches finite differences on {point.label}",
+                              max(errors.values()), 1e-6, point.describe()))  # fmt: skip
+    return checks
 
-        def loss_of(point: Point = point) -> float:
-            return loss.cross_entropy(forward(point.params, point.X)["A2"], point.Y)
 
-        numeric = finite_difference_gradients(loss_of, point.params)
-        got = _backward_at(point, backward, forward)
-        error = max(_relative(got[name], numeric[name]) for name in GRADIENT_NAMES)
-        checks.append(require(f"backward matches finite differences on {point.label}", error,
-                              1e-6, point.describe()))  # fmt: skip
+def check_forward(forward: Callable = network.forward, affine: Callable = network.affine
+                  ) -> list[Check]:  # fmt: skip
+    """``forward`` and ``affine`` against the written-out sympy forward pass (float64)."""
+    checks = []
+    for point in tiny_points():
+        expected = _net_of(point).numeric_forward(point.params, point.X)
+        got = forward(point.params, point.X)
+        error = max(_largest(got[name], expected[name]) for name in expected)
+        Z1 = affine(point.params["W1"], point.X, point.params["b1"])
+        checks.append(require(f"forward matches sympy on {point.label}", error, 1e-14,
+                              "Z1, A1, Z2, A2"))  # fmt: skip
+        checks.append(require(f"affine matches sympy's Z1 on {point.label}",
+                              _largest(Z1, expected["Z1"]), 1e-14))  # fmt: skip
     return checks
 
 
@@ -379,3 +409,100 @@ def check_hidden_error(hidden_error: Callable = gradients.hidden_error) -> list[
         checks.append(require(f"hidden_error matches sympy on {point.label}",
                               _relative(got, expected), 1e-12, point.describe()))  # fmt: skip
     return checks
+
+
+def check_weight_and_bias_gradients(
+    weight_gradient: Callable = gradients.weight_gradient,
+    bias_gradient: Callable = gradients.bias_gradient,
+) -> list[Check]:
+    r"""The two readings of $dW$ and $db$, against loops over the examples (float64, $m = 50$).
+
+    $rac{1}{m}\delta A^	op$ is the mean of the per-example outer products, $db$ the row mean
+    of $\delta$; repeating the batch changes neither (the $1/m$).
+    """
+    rng = np.random.default_rng(3)
+    delta, A_prev = rng.normal(size=(4, 50)), rng.normal(size=(6, 50))
+    outer = sum(np.outer(delta[:, j], A_prev[:, j]) for j in range(50)) / 50
+    row_mean = np.array([[sum(delta[r, j] for j in range(50)) / 50] for r in range(4)])
+    twice = (np.tile(delta, 2), np.tile(A_prev, 2))
+    return [
+        require("weight_gradient is the mean of the per-example outer products",
+                _largest(weight_gradient(delta, A_prev), outer), 1e-15),
+        require("bias_gradient is the mean of the columns of delta",
+                _largest(bias_gradient(delta), row_mean), 1e-15),
+        require("both unchanged when the batch is repeated twice",
+                max(_largest(weight_gradient(*twice), weight_gradient(delta, A_prev)),
+                    _largest(bias_gradient(twice[0]), bias_gradient(delta))), 1e-15),
+    ]  # fmt: skip
+
+
+def check_updates(
+    gd_update: Callable = optim.gd_update, momentum_update: Callable = optim.momentum_update
+) -> list[Check]:
+    r"""The two updates against their definitions: the step, and the unrolled momentum sum.
+
+    Also: a float32 parameter stays float32 under a float64 learning rate, ``inplace`` writes
+    into the same array, and $\mu = 0$ is plain gradient descent.
+    """
+    rng = np.random.default_rng(4)
+    theta = rng.normal(size=(10, 784)).astype(np.float32)
+    dtheta = rng.normal(size=(10, 784)).astype(np.float32)
+    lr = np.float64(0.1)
+    new = gd_update(theta, dtheta, lr)
+    require_true("gd_update keeps float32", new.dtype == np.float32)
+    same = gd_update(theta.copy(), dtheta, lr, inplace=True)
+    checks = [
+        require("gd_update is theta - lr dtheta", _largest(new, theta - np.float32(lr) * dtheta),
+                0.0, "float32, bit for bit"),
+        require("gd_update(inplace=True) gives the same numbers", _largest(same, new), 0.0),
+    ]  # fmt: skip
+    mu, step_size, grads = 0.9, 0.05, rng.normal(size=(30, 4))
+    theta64, velocity, worst = np.zeros(4), np.zeros(4), 0.0
+    moved = np.zeros(4)
+    for t in range(1, 31):
+        theta64, velocity = momentum_update(theta64, grads[t - 1], velocity, step_size, mu)
+        unrolled = sum(mu ** (t - s) * grads[s - 1] for s in range(1, t + 1))
+        moved -= step_size * unrolled
+        worst = max(worst, _largest(velocity, unrolled), _largest(theta64, moved))
+    checks.append(require("momentum_update matches the unrolled sum of mu^(t-s) dtheta_s",
+                          worst, 1e-12, "30 steps, mu = 0.9"))  # fmt: skip
+    plain, _ = momentum_update(np.ones(4), grads[0], np.zeros(4), step_size, mu=0.0)
+    plain_gd = gd_update(np.ones(4), grads[0], step_size)
+    checks.append(require("momentum_update with mu = 0 is gd_update", _largest(plain, plain_gd),
+                          0.0))  # fmt: skip
+    return checks
+
+
+def check_schedules(
+    cosine_lr: Callable = optim.cosine_lr,
+    warmup_cosine_lr: Callable = optim.warmup_cosine_lr,
+    learning_rate: Callable = optim.learning_rate,
+) -> list[Check]:
+    """The schedules against their sympy formulas at every step of a 1000-step run."""
+    f = optim_forms
+    cosine_of = sp.lambdify((f.time, f.T, f.a0, f.amin), f.cosine_schedule(), "math")
+    after_of = sp.lambdify(
+        (f.time, f.T, f.a0, f.amin, f.Tw), f.cosine_schedule(f.time - f.Tw, f.T - f.Tw), "math"
+    )
+    total, base, final, warmup = 1000, 0.5, 0.01, 50
+    steps = range(total + 1)
+    cosine = max(abs(cosine_lr(t, total, base, final) - cosine_of(t, total, base, final))
+                 for t in steps)  # fmt: skip
+    expected = [
+        base * (t + 1) / warmup if t < warmup else after_of(t, total, base, final, warmup)
+        for t in steps
+    ]
+    warm = max(abs(warmup_cosine_lr(t, total, base, warmup, final) - e)
+               for t, e in zip(steps, expected, strict=True))  # fmt: skip
+    by_name = max(
+        abs(learning_rate("cosine", t, total, base, final, warmup_steps=warmup) - expected[t])
+        + abs(learning_rate("cosine", t, total, base, final) - cosine_lr(t, total, base, final))
+        + abs(learning_rate("constant", t, total, base) - base)
+        for t in steps
+    )
+    return [
+        require("cosine_lr matches the sympy formula", cosine, 1e-15, f"{total + 1} steps"),
+        require("warmup_cosine_lr matches the ramp and the shifted formula", warm, 1e-15,
+                f"T_w = {warmup}"),
+        require("learning_rate picks the schedule a run's configuration names", by_name, 0.0),
+    ]  # fmt: skip

@@ -56,21 +56,23 @@ def one_hot(labels: np.ndarray, num_classes: int = 10, dtype: DTypeLike = np.flo
 
 
 def cross_entropy(A2: np.ndarray, Y: np.ndarray) -> float:
-    r"""Mean categorical cross-entropy over the ``m`` columns (examples).
+    r"""Mean categorical cross-entropy over the ``m`` columns (examples), from probabilities.
 
     $$
-    L = -\frac{1}{m} \sum_{j=1}^{m} \sum_{k=1}^{K} Y_{kj} \log A_{kj}
+    L = -\frac{1}{m} \sum_{j=1}^{m} \sum_{k} Y_{kj} \log \max\big((A_2)_{kj},\, a_{\min}\big)
+    = \frac{1}{m} \sum_{j} \min\big(\ell_j,\, -\log a_{\min}\big)
     $$
 
-    A probability that underflowed to 0 would give $\log 0 = -\infty$. We clip at the dtype's
-    smallest normal number (``np.finfo(dtype).tiny``: about $10^{-38}$ in float32, so
-    $\log \approx -87.3$). Why clip rather than compute from logits: the contract's signature
-    takes probabilities; the clip changes nothing for any probability that is representable as a
-    normal number, and when softmax underflowed the true value of $-\log a$ is at least as large,
-    so the loss stays finite and is reported as a lower bound. Training never differentiates this
-    function (the gradient is $A_2 - Y$, computed directly), so the clip cannot bias a gradient.
+    A probability that underflowed to 0 would give $\log 0 = -\infty$, so each is clipped from
+    below at the dtype's smallest normal number $a_{\min}$ (``np.finfo(dtype).tiny``,
+    $2^{-126}$ in float32, $2^{-1022}$ in float64). For every probability at least $a_{\min}$
+    nothing changes; an example whose true probability underflowed adds $-\log a_{\min}$ (87.3
+    in float32, 708.4 in float64) instead of its larger exact loss $\ell_j$. So the result is
+    finite and never above the exact loss, which `cross_entropy_from_logits` computes. Training
+    never differentiates this function (the gradient is $A_2 - Y$, computed directly), so the
+    clip cannot bias a gradient.
 
-    Derivation: [cross-entropy][eq-cross-entropy].
+    Derivation: [cross-entropy][eq-cross-entropy], [the clip][eq-cross-entropy-clip].
 
     Parameters
     ----------
@@ -116,6 +118,8 @@ def cross_entropy_from_logits(Z2: np.ndarray, Y: np.ndarray) -> float:
     `cross_entropy` of the probabilities caps each example's loss at $-\log a_{\min}$ (87.3 in
     float32, 708.4 in float64), this gives the exact value: for logits $(1000, -1000, 999)$ and
     the target on the second class, 2000.31, not 708.40.
+
+    Derivation: [cross-entropy][eq-cross-entropy], [from the logits][eq-cross-entropy-logits].
 
     Parameters
     ----------

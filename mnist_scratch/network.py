@@ -65,10 +65,12 @@ def init_params(
     \text{he:}\quad W_\ell \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n_{\text{in}}}\right),\ b_\ell = 0
     $$
 
-    ``"uniform"`` is the seeds' scheme (``np.random.rand(...) - 0.5`` for all four arrays); ``"he"``
-    scales each weight matrix to its fan-in $n_{\text{in}}$ (784 for $W_1$, ``hidden`` for $W_2$)
-    so ReLU activations keep their variance. Values are drawn in float64 in the order W1, b1, W2,
-    b2 and then cast, so one seed gives the same network in every dtype (up to rounding).
+    ``"uniform"`` is the baseline's scheme (the original tutorial's ``np.random.rand(...) - 0.5``
+    for all four arrays); ``"he"`` scales each weight matrix to its fan-in $n_{\text{in}}$ (784 for
+    $W_1$, ``hidden`` for $W_2$) so that, for inputs that are ReLUs of zero-mean pre-activations,
+    a layer keeps the second moment of its signal (the derivation states the assumptions).
+    Values are drawn in float64 in the order W1, b1, W2, b2 and then cast, so one seed gives the
+    same network in every dtype (up to rounding).
 
     Derivation: [initialisation][eq-init].
 
@@ -133,7 +135,7 @@ def forward(params: dict[str, np.ndarray], X: np.ndarray) -> dict[str, np.ndarra
     \quad Z_2 = W_2 A_1 + b_2,\quad A_2 = \mathrm{softmax}(Z_2)
     $$
 
-    Derivation: [forward pass][eq-forward].
+    Derivation: [forward pass][eq-forward], [backprop at a glance][eq-at-a-glance].
 
     Parameters
     ----------
@@ -181,7 +183,7 @@ def backward(
     \end{aligned}
     $$
 
-    Derivation: [back-propagation][eq-backward].
+    Derivation: [back-propagation][eq-backward], [backprop at a glance][eq-at-a-glance].
 
     Parameters
     ----------

@@ -109,7 +109,7 @@ def momentum_update(
 
 
 def constant_lr(step: int, total_steps: int, base_lr: float) -> float:
-    r"""Constant learning rate: the same $\alpha$ at every step (the seeds' schedule).
+    r"""Constant learning rate: the same $\alpha$ at every step (the baseline's schedule).
 
     $$
     \alpha_t = \alpha_0
@@ -191,16 +191,16 @@ def warmup_cosine_lr(
 
     $$
     \alpha_t = \begin{cases}
-    \alpha_0\,\dfrac{t + 1}{W} & 0 \le t < W \\[4pt]
+    \alpha_0\,\dfrac{t + 1}{T_w} & 0 \le t < T_w \\[4pt]
     \alpha_{\min} + \tfrac{1}{2}\left(\alpha_0 - \alpha_{\min}\right)
-    \left(1 + \cos\dfrac{\pi (t - W)}{T - W}\right) & W \le t \le T
+    \left(1 + \cos\dfrac{\pi (t - T_w)}{T - T_w}\right) & T_w \le t \le T
     \end{cases}
     $$
 
     The first steps of a freshly initialised network have the largest gradients; a step of full
     size there can push a hidden unit's pre-activation below zero for almost every image, and a
-    ReLU unit that never fires gets no gradient again. Ramping $\alpha$ up over $W$ steps lets
-    the first updates be small. With $W = 0$ this is exactly `cosine_lr`.
+    ReLU unit that never fires gets no gradient again. Ramping $\alpha$ up over $T_w$ steps lets
+    the first updates be small. With $T_w = 0$ this is exactly `cosine_lr`.
 
     Derivation: [warm-up][eq-warmup].
 
@@ -211,9 +211,9 @@ def warmup_cosine_lr(
     total_steps : int
         Number of steps $T$ of the run (at least 1).
     base_lr : float
-        Peak learning rate $\alpha_0$, reached at step $W - 1$.
+        Peak learning rate $\alpha_0$, reached at step $T_w - 1$.
     warmup_steps : int
-        Length $W$ of the linear ramp, ``0 <= warmup_steps < total_steps``.
+        Length $T_w$ of the linear ramp, ``0 <= warmup_steps < total_steps``.
     final_lr : float
         Learning rate $\alpha_{\min}$ reached at ``step == total_steps``.
 
@@ -259,7 +259,7 @@ def learning_rate(
     \end{cases}
     $$
 
-    A cosine schedule with ``warmup_steps`` $W > 0$ first ramps up linearly, as in
+    A cosine schedule with ``warmup_steps`` $T_w > 0$ first ramps up linearly, as in
     `warmup_cosine_lr`.
 
     Derivation: [cosine schedule][eq-cosine-schedule], [warm-up][eq-warmup].

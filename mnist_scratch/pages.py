@@ -96,7 +96,9 @@ def source(*objects: object) -> HTML:
 def _words(text: str) -> str:
     """HTML of a sentence whose ``$...$`` parts are inline math for MathJax."""
     parts = _INLINE_MATH.split(text)
-    out = [html.escape(part) if n % 2 == 0 else rf"\({html.escape(part)}\)"
+    # MathJax typesets only inside elements of class "arithmatex" (docs/javascripts/mathjax.js).
+    out = [html.escape(part) if n % 2 == 0
+           else rf'<span class="arithmatex">\({html.escape(part)}\)</span>'
            for n, part in enumerate(parts)]  # fmt: skip
     return "".join(out)
 
@@ -105,20 +107,23 @@ def _math_block(tex: str) -> str:
     return f'<div class="arithmatex">\\[{html.escape(tex)}\\]</div>'
 
 
-def proof(prove: Callable[..., Proof], eq_id: str, *args: object) -> HTML:
+def proof(prove: Callable[..., Proof], eq_id: str, *args: object, folded: str = "") -> HTML:
     """Run ``prove(*args)`` and show its steps, numbered, in an equation block ``eq_id``.
 
     The block's caption (added by the site's equation hook) links to ``prove``; a proof that
-    does not hold raises `mnist_scratch.symbolic.proof.ProofFailed`.
+    does not hold raises `mnist_scratch.symbolic.proof.ProofFailed`. With ``folded``, the steps
+    sit in a collapsed block whose summary is that text (the claim line stays visible).
     """
     result = prove(*args).require()
     items = "".join(
         f"<li><p>{_words(label)}</p>{_math_block(tex)}</li>" for label, tex in result.latex_steps()
     )
+    steps = f'<ol class="proof-steps">{items}</ol>'
+    if folded:
+        steps = f"<details><summary>{_words(folded)}</summary>{steps}</details>"
     return HTML(
         f'<div class="equation proof" id="{eq_id}" data-proof="{identifier(prove)}">'
-        f'<p class="proof-claim">✓ Proved: {_words(result.claim)}</p>'
-        f'<ol class="proof-steps">{items}</ol></div>'
+        f'<p class="proof-claim">✓ Proved: {_words(result.claim)}</p>{steps}</div>'
     )
 
 
@@ -147,6 +152,28 @@ def check(run: Callable[..., Iterable[Check]], **kwargs: object) -> HTML:
         f'<div class="check-results"><ul>{lines}</ul><details><summary>How '
         f"{_autoref(run)} checks this</summary>{code}</details></div>"
     )
+
+
+def checks(*results: Check) -> HTML:
+    """Checks made on the page itself, one line each (a failed one has already raised)."""
+    lines = "".join(f"<li>{html.escape(str(c))}</li>" for c in results)
+    return HTML(f'<div class="check-results"><ul>{lines}</ul></div>')
+
+
+def sci(value: float, digits: int = 2) -> str:
+    r"""A number for inline math: ``1e-06`` as ``10^{-6}``, ``2.5e-07`` as ``2.5 \times 10^{-7}``.
+
+    Examples
+    --------
+    >>> sci(1e-6), sci(2.5e-7), sci(0.75), sci(0.0)
+    ('10^{-6}', '2.5 \\times 10^{-7}', '0.75', '0')
+    """
+    if value == 0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.{digits + 1}g}"
+    mantissa, exponent = f"{value:.{max(digits - 1, 0)}e}".split("e")
+    power = f"10^{{{int(exponent)}}}"
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return power if mantissa == "1" else f"{mantissa} \\times {power}"
 
 
 def say(text: str) -> Markdown:

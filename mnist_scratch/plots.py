@@ -63,11 +63,11 @@ def softmax_as_one_logit_moves(others: tuple[float, ...] = (1.0, 0.0)) -> plt.Fi
 def loss_of_true_probability() -> plt.Figure:
     r"""$-\log a$ of the true class, and what `cross_entropy` reports in float32 and float64.
 
-    The x-axis spans the probabilities float64 can hold: below the dtype's smallest normal
-    number the package's loss stops growing (the clip), while the exact loss keeps rising.
+    Below float32's smallest normal number the float32 loss stops growing (the clip) while the
+    exact loss keeps rising; float64's clip is far off to the left, at $a = 2^{-1022}$.
     """
-    a = np.logspace(-320, 0, 641)
-    exact = -np.log(np.maximum(a, np.finfo(np.float64).smallest_subnormal))
+    a = np.logspace(-60, 0, 601)
+    exact = -np.log(a)
 
     def reported(p: float, dtype: type) -> float:
         A = np.array([[p], [1.0 - p]], dtype=dtype)
@@ -79,7 +79,7 @@ def loss_of_true_probability() -> plt.Figure:
         for dtype, color in ((np.float32, "C3"), (np.float64, "C0")):
             values = [reported(p, dtype) for p in a]
             ax.plot(a, values, color=color, label=f"cross_entropy, {np.dtype(dtype).name}")
-        ax.set(xscale="log", xlabel="probability a of the true class", ylabel="loss",
+        ax.set(xscale="log", xlabel="probability a of the true class", ylabel="loss", ylim=(0, 145),
                title="−log a, and the clipped loss reported from probabilities")  # fmt: skip
         ax.legend(loc="upper right")
     return fig

@@ -14,15 +14,15 @@
 # %% [markdown]
 # # Cross-entropy
 #
-# Training needs one number that says how wrong the network is, small when it puts a high
-# probability on the true digit. This page writes the labels in the shape of the output
-# (one-hot columns), defines the loss, explains why it is a mean over the batch, shows why the
-# package's loss stays finite even when a probability rounds to zero, and checks the package
-# against sympy.
+# Training needs one number that says how wrong the network is: small when it puts a high
+# probability on the true digit, large when it does not. This page writes the labels in the
+# shape of the output (one-hot columns), defines the loss, explains why it is a mean over the
+# batch, and shows what the package reports when a probability is too small for the computer
+# to hold, and how to get the exact value anyway.
 #
 # ## One-hot targets
 #
-# The labels are integers $y_j \in \{0, \dots, 9\}$. To compare them with the $(10, m)$
+# The labels are integers $y_j \in \{0, \dots, 9\}$. To compare them with the $(K, m)$
 # probabilities $A_2$, each becomes a column with a 1 in row $y_j$ and 0 elsewhere:
 #
 # <div class="equation" id="eq-one-hot" data-code="mnist_scratch.loss.one_hot" markdown>
@@ -34,138 +34,192 @@
 #
 # </div>
 #
-# Each column of $Y$ is itself a probability distribution: all its mass on the true class. That
-# every column sums to 1 is the one fact about $Y$ the
+# Each column of $Y$ is itself a probability distribution, all its mass on the true class.
+# That every column sums to 1 is the one fact about $Y$ the
 # <autoref identifier="eq-output-error">output error</autoref> relies on.
-# <autoref identifier="mnist_scratch.loss.one_hot"><code>one_hot</code></autoref> builds it:
 
-# %%
+# %% tags=["remove_input"]
 import numpy as np
-import sympy as sp
 
-from mnist_scratch import symbolic
-from mnist_scratch.activations import softmax
-from mnist_scratch.loss import cross_entropy, one_hot
+from mnist_scratch import activations, checks, loss, pages, plots
 
-labels = np.array([5, 0, 4, 1, 9])
-Y = one_hot(labels)  # (10, m)
-print(Y.astype(int))
-assert (
-    Y.shape == (10, 5)
-    and (Y.sum(axis=0) == 1).all()
-    and (Y.argmax(axis=0) == labels).all()
-)
+pages.source(loss.one_hot)
 
 # %% [markdown]
 # ## The loss
 #
 # For one example with probabilities $a$ and one-hot target $y$, the cross-entropy is
-# $-\sum_k y_k \log a_k$. Because $y$ is one-hot, only the true class $t$ survives the sum and
-# the loss is $-\log a_t$: 0 when the network is certain and right ($a_t = 1$), growing without
-# bound as $a_t \to 0$. Over a batch the package averages the $m$ per-example losses:
+# $-\sum_k y_k \log a_k$. Because $y$ is one-hot, only the true class survives the sum and the
+# loss is $-\log$ of the probability the network gave the right answer: 0 when it is certain
+# and right, growing without bound as that probability goes to 0. Over a batch, example $j$'s
+# loss is $\ell_j$ and the package reports their mean $L$:
 #
-# <div class="equation" id="eq-cross-entropy" data-code="mnist_scratch.loss.cross_entropy" markdown>
-#
-# $$
-# L = -\frac{1}{m} \sum_{j=1}^{m} \sum_{k=0}^{K-1} Y_{kj} \log (A_2)_{kj}
-# = -\frac{1}{m} \sum_{j=1}^{m} \log (A_2)_{y_j j}
-# $$
-#
-# </div>
-#
-# The per-example form for any number of classes $K$, with softmax written out, is
-# <autoref identifier="mnist_scratch.symbolic.cross_entropy_general"><code>symbolic.cross_entropy_general</code></autoref>
-# (its classes are counted from 0, like the digits):
-
-# %%
-L_general = symbolic.cross_entropy_general()
-L_general
-
-# %% [markdown]
-# Expanded for three classes with the target one-hot on class 1 ($y_0 = y_2 = 0$, $y_1 = 1$),
-# sympy's form reduces to minus the log of that one probability:
-
-# %%
-L3, zs, ys = symbolic.concrete(L_general, 3)
-a1 = symbolic.concrete(symbolic.softmax_general(1), 3)[0]
-on_class_1 = L3.subs({ys[0]: 0, ys[1]: 1, ys[2]: 0})
-assert sp.simplify(on_class_1 - (-sp.log(a1))) == 0
-sp.Eq(sp.Symbol("L"), on_class_1)
-
-# %% [markdown]
-# ## Why the mean, and where the $1/m$ goes
-#
-# Dividing by $m$ makes the loss a per-example average: it does not grow when the batch does,
-# so a learning rate that works for a batch of 100 images also makes sense for 60 000. The
-# factor comes out of every gradient as well, which is why each of the
-# <autoref identifier="eq-weight-gradient">parameter gradients</autoref> carries a $1/m$.
-# Repeating the batch twice over leaves the mean unchanged:
-
-# %%
-rng = np.random.default_rng(0)
-Z = rng.normal(scale=3.0, size=(10, 5))
-A2 = softmax(Z)
-twice = cross_entropy(np.tile(A2, 2), np.tile(Y, 2))
-assert abs(twice - cross_entropy(A2, Y)) < 1e-12
-print(
-    f"L on the batch = {cross_entropy(A2, Y):.6f},"
-    f"  L on the batch repeated twice = {twice:.6f}"
-)
-
-# %% [markdown]
-# ## Finite even when a probability underflows
-#
-# Softmax of a score far below the largest one is $e^{-\text{gap}}$, which underflows to exactly
-# 0 once the gap exceeds about 103 in float32 (745 in float64). If that happens to the true
-# class, $\log 0 = -\infty$ and the loss would be infinite, poisoning any average it enters.
-# <autoref identifier="mnist_scratch.loss.cross_entropy"><code>cross_entropy</code></autoref>
-# therefore clips each probability from below at the dtype's smallest normal number
-# $a_{\min}$ before the log:
-#
-# <div class="equation" id="eq-cross-entropy-clip" data-code="mnist_scratch.loss.cross_entropy" markdown>
+# <div class="equation" id="eq-cross-entropy" data-code="mnist_scratch.loss.cross_entropy mnist_scratch.loss.cross_entropy_from_logits" markdown>
 #
 # $$
 # \begin{aligned}
-# L &= -\frac{1}{m} \sum_{j, k} Y_{kj} \log \max\!\left((A_2)_{kj},\, a_{\min}\right), \\
-# a_{\min} &= 2^{-126} \approx 1.2 \times 10^{-38} \text{ in float32},
-# \quad 2^{-1022} \approx 2.2 \times 10^{-308} \text{ in float64}
+# \ell_j &= -\sum_{k=0}^{K-1} Y_{kj} \log (A_2)_{kj} = -\log (A_2)_{y_j j}, \\
+# L &= \frac{1}{m} \sum_{j=1}^{m} \ell_j
 # \end{aligned}
 # $$
 #
 # </div>
-#
-# For any probability at least $a_{\min}$ nothing changes. When the true probability did
-# underflow, its real value was below $a_{\min}$, so $-\log a_{\min}$ (about 87.3 in float32)
-# is an *underestimate* of that example's loss: the reported loss is finite and a lower bound.
-# Training never differentiates this function (the gradient is computed directly as
-# $A_2 - Y$), so the clip cannot bias a gradient.
 
-# %%
-far = np.zeros((10, 1), dtype=np.float32)
-far[0, 0] = 200.0  # class 0 is 200 above every other class
-A_far = softmax(far)
-target = one_hot(np.array([3]), dtype=np.float32)  # ... but the true class is 3
-with np.errstate(divide="ignore"):
-    naive = -float(np.log(A_far[3, 0]))  # the one term the one-hot target keeps
-clipped = cross_entropy(A_far, target)
-print(
-    f"a_3 = {A_far[3, 0]},  naive loss = {naive},  package loss = {clipped:.2f}"
+# %% tags=["remove_input"]
+pages.figure(
+    plots.loss_of_true_probability(),
+    "The loss -log a falls to 0 as the probability of the true class rises to 1. Computed "
+    "from float32 probabilities, the package's loss stops growing below float32's smallest "
+    "normal number; in float64 it follows -log a over the whole range shown.",
 )
-assert A_far[3, 0] == 0 and np.isinf(naive)
-floor = -np.log(np.finfo(np.float32).tiny)  # -log a_min, about 87.3
-assert abs(clipped - floor) < 1e-3 and clipped < 200  # finite, a lower bound
 
 # %% [markdown]
+# ## Why the mean, and where the 1/m goes
+#
+# Dividing by $m$ makes the loss a per-example average: it does not grow when the batch does,
+# so a learning rate that works for a batch of 32 images also makes sense for 60 000. The
+# factor comes out of every gradient as well, which is why each of the
+# <autoref identifier="eq-weight-gradient">parameter gradients</autoref> carries a $1/m$.
+# Repeating a batch twice over leaves the mean unchanged:
+
+# %% tags=["remove_input"]
+rng = np.random.default_rng(0)
+Z = rng.normal(scale=3.0, size=(10, 5))
+Y = loss.one_hot(np.array([5, 0, 4, 1, 9]), dtype=np.float64)
+once = loss.cross_entropy(activations.softmax(Z), Y)
+twice = loss.cross_entropy(activations.softmax(np.tile(Z, 2)), np.tile(Y, 2))
+pages.checks(checks.require("L of a batch repeated twice equals L of the batch", abs(twice - once),
+                            1e-14, f"L = {once:.6f}"))  # fmt: skip
+
+# %% [markdown]
+# ## When a probability is too small to hold
+#
+# Softmax of a score far below the largest one is about $e^{-\text{gap}}$, and a computer
+# rounds that to exactly 0 once the gap is large enough:
+
+# %% tags=["remove_input"]
+def underflow_gap(dtype: type) -> float:
+    """The smallest gap at which softmax rounds the lower class to 0 (bisection)."""
+    low, high = 0.0, 2000.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        zero = activations.softmax(np.array([[0.0], [-mid]], dtype=dtype))[1, 0] == 0
+        low, high = (low, mid) if zero else (mid, high)
+    return high
+
+
+dtypes = (np.float32, np.float64)
+gap = {d: underflow_gap(d) for d in dtypes}
+tiny = {d: float(np.finfo(d).tiny) for d in dtypes}
+cap = {d: float(-np.log(tiny[d])) for d in dtypes}
+exponent = {d: int(np.log2(tiny[d])) for d in dtypes}
+pages.say(
+    f"In float32 the probability of a class {gap[np.float32]:.2f} below the top one is "
+    f"already 0; in float64 the gap is {gap[np.float64]:.2f}. If that class is the true one, "
+    "$\\log 0 = -\\infty$ and the loss is infinite, poisoning every average it enters. "
+    '<autoref identifier="mnist_scratch.loss.cross_entropy"><code>cross_entropy</code></autoref>, '
+    "which takes probabilities (that "
+    "is its signature, and training and the exercises call it), therefore clips each "
+    "probability from below at the dtype's smallest normal number $a_{\\min}$ before the log:"
+)
+
+# %% [markdown]
+# <div class="equation" id="eq-cross-entropy-clip" data-code="mnist_scratch.loss.cross_entropy" markdown>
+#
+# $$
+# \begin{aligned}
+# L_{\text{reported}} &= -\frac{1}{m} \sum_{j, k} Y_{kj} \log \max\!\big((A_2)_{kj},\, a_{\min}\big) \\
+# &= \frac{1}{m} \sum_{j} \min\!\big(\ell_j,\; -\log a_{\min}\big)
+# \end{aligned}
+# $$
+#
+# </div>
+
+# %% tags=["remove_input"]
+pages.say(
+    "| dtype | $a_{\\min}$ | $-\\log a_{\\min}$, the most one example can add |\n|---|---|---|\n"
+    + "\n".join(
+        f"| {np.dtype(d).name} | $2^{{{exponent[d]}}} \\approx {pages.sci(tiny[d])}$ | {cap[d]:.2f} |"
+        for d in dtypes
+    )
+)
+
+# %% [markdown]
+# The second line is the bound: for any probability at least $a_{\min}$ nothing changes, and an
+# example whose true probability underflowed adds $-\log a_{\min}$ instead of its real,
+# larger loss. So the reported loss is finite and never above the exact one
+# (`tests/test_loss.py` checks exactly this equality on batches with clipped examples).
+# Training never differentiates this function: the gradient is computed directly as
+# $A_2 - Y$, so the clip cannot bias a gradient.
+
+# %% tags=["remove_input"]
+pages.source(loss.cross_entropy)
+
+# %% [markdown]
+# ## The exact loss, from the logits
+#
+# The clip is honest about being a bound, but a loss of $-\log a_{\min}$ is not the loss. The
+# exact value needs the log of the softmax without ever forming the tiny probability: the
+# log of a softmax is a difference, and the log-sum-exp in it can be shifted like softmax
+# itself, with $c = \max_{k'} z_{k'}$:
+#
+# <div class="equation" id="eq-log-softmax" data-code="mnist_scratch.activations.log_softmax" markdown>
+#
+# $$
+# \log a_k = z_k - \log \sum_{k'} e^{z_{k'}}
+# = (z_k - c) - \log \sum_{k'} e^{z_{k'} - c}
+# $$
+#
+# </div>
+#
+# The sum is at least $e^0 = 1$, so its log is finite and never negative, and $\log a_k$ comes
+# out exactly even when $a_k$ itself is too small to store.
+
+# %% tags=["remove_input"]
+pages.source(activations.log_softmax)
+
+# %% [markdown]
+# <div class="equation" id="eq-cross-entropy-logits" data-code="mnist_scratch.loss.cross_entropy_from_logits" markdown>
+#
+# $$
+# L = -\frac{1}{m} \sum_{j, k} Y_{kj}\, \log \mathrm{softmax}(Z_2)_{kj}
+# $$
+#
+# </div>
+
+# %% tags=["remove_input"]
+pages.source(loss.cross_entropy_from_logits)
+
+# %% [markdown]
+# The two side by side, on logits $(1000, -1000, 999)$ with the true class the second one,
+# whose exact loss is $2000 + \log(1 + e^{-1})$:
+
+# %% tags=["remove_input"]
+Z_far = np.array([[1000.0], [-1000.0], [999.0]])
+Y_far = np.array([[0.0], [1.0], [0.0]])
+exact = 2000 + np.log1p(np.exp(-1.0))
+from_logits = loss.cross_entropy_from_logits(Z_far, Y_far)
+clipped = loss.cross_entropy(activations.softmax(Z_far), Y_far)
+checks.require("cross_entropy_from_logits equals 2000 + log(1 + 1/e)", abs(from_logits - exact),
+               1e-12)  # fmt: skip
+checks.require("cross_entropy(softmax) is capped at -log a_min", abs(clipped - cap[np.float64]),
+               1e-12)  # fmt: skip
+pages.say(
+    "| computed by | loss |\n|---|---|\n"
+    f"| `cross_entropy(softmax(Z), Y)`, float64 | {clipped:.2f} (the cap) |\n"
+    f"| `cross_entropy_from_logits(Z, Y)` | {from_logits:.2f} |\n"
+    f"| exact, $2000 + \\log(1 + e^{{-1}})$ | {exact:.2f} |"
+)
+
+# %% [markdown]
+# Both functions have the same gradient with respect to the logits, $A_2 - Y$ (the
+# <autoref identifier="eq-output-error">output error</autoref>), and agree to round-off
+# whenever no probability underflows.
+#
 # ## The package agrees with the symbolic form
 #
-# sympy's cross-entropy, lambdified from the logits for all ten classes
-# (<autoref identifier="mnist_scratch.symbolic.lambdified_forms"><code>symbolic.lambdified_forms</code></autoref>),
-# against the package's `cross_entropy(softmax(Z), Y)` on random float64 logits and labels:
+# sympy's cross-entropy, written out for ten classes from the logits and compiled to NumPy,
+# against both functions on random float64 logits and labels:
 
-# %%
-forms = symbolic.lambdified_forms(classes=10)
-Z = rng.normal(scale=3.0, size=(10, 8))  # (10, m)
-Y = one_hot(rng.integers(0, 10, size=8), dtype=np.float64)
-error = abs(cross_entropy(softmax(Z), Y) - forms["cross_entropy"](Z, Y))
-assert error < 1e-13  # float64 round-off on a loss of order 1
-print(f"|cross_entropy - sympy| = {error:.1e}")
+# %% tags=["remove_input"]
+pages.check(checks.check_cross_entropy)

@@ -19,49 +19,60 @@
 # <autoref identifier="eq-hidden-error">hidden error</autoref>), the gradients of the loss with
 # respect to the weights and biases are one step away. Two features of the result deserve a
 # derivation of their own: a **sum over the batch**, because every example uses the same
-# parameters, and a **factor $1/m$**, because the loss is a mean. This page derives both, then
-# lets sympy differentiate a whole tiny network, entry by entry and with two examples, and
-# checks that the answer is exactly the matrix formulas, and that the package computes them.
+# parameters, and a **factor $1/m$**, because the loss is a mean. This page derives both, puts
+# the whole of back-propagation in one place next to the code that runs it, and has sympy prove
+# each gradient for every size of network and batch.
 #
 # ## The weight gradient
 #
-# Entry $(W_2)_{kh}$ appears in the score of class $k$ for *every* example $j$:
-# $(Z_2)_{kj} = \sum_{h'} (W_2)_{kh'} (A_1)_{h'j} + (b_2)_k$, with
-# $\partial (Z_2)_{kj} / \partial (W_2)_{kh} = (A_1)_{hj}$. So its effect on the loss is the sum
-# of its effects through each example, and $L = \frac{1}{m} (m L)$ brings the $1/m$:
+# Entry $(W_2)_{ki}$ appears in the score of class $k$ for *every* example $j$:
+# $(Z_2)_{kj} = \sum_{i'} (W_2)_{ki'} (A_1)_{i'j} + (b_2)_k$, with
+# $\partial (Z_2)_{kj} / \partial (W_2)_{ki} = (A_1)_{ij}$. So its effect on the loss is the sum
+# of its effects through each example, and $L = \frac{1}{m} (mL)$ brings the $1/m$:
 #
-# <div class="equation" id="eq-weight-gradient-entry" data-code="mnist_scratch.gradients.weight_gradient" markdown>
+# <div class="equation" id="eq-weight-gradient-entry" data-proof="mnist_scratch.symbolic.backprop.prove_parameter_gradient" markdown>
 #
 # $$
-# \frac{\partial L}{\partial (W_2)_{kh}}
-# = \frac{1}{m} \sum_{j=1}^{m} \frac{\partial (m L)}{\partial (Z_2)_{kj}}
-#   \frac{\partial (Z_2)_{kj}}{\partial (W_2)_{kh}}
-# = \frac{1}{m} \sum_{j=1}^{m} (\delta_2)_{kj}\, (A_1)_{hj}
+# \begin{aligned}
+# \frac{\partial L}{\partial (W_2)_{ki}}
+# &= \frac{1}{m} \sum_{j=1}^{m} \frac{\partial (mL)}{\partial (Z_2)_{kj}}
+#   \frac{\partial (Z_2)_{kj}}{\partial (W_2)_{ki}} \\
+# &= \frac{1}{m} \sum_{j=1}^{m} (\delta_2)_{kj}\, (A_1)_{ij}
+# \end{aligned}
 # $$
 #
 # </div>
 #
-# A sum over $j$ of (row $k$ of one matrix) times (row $h$ of another) is entry $(k, h)$ of
-# $\delta_2 A_1^{\top}$. The first layer is the same with $X$ in place of $A_1$: in general,
-# for a layer with error $\delta$ and input $A_{\text{prev}}$,
+# A sum over $j$ of (row $k$ of one matrix) times (row $i$ of another) is entry $(k, i)$ of
+# $\delta_2 A_1^{\top}$. The first layer is the same with $X$ in place of $A_1$ and $\delta_1$ in
+# place of $\delta_2$: for a layer with error $\delta$ and input $A_{\text{prev}}$,
 #
 # <div class="equation" id="eq-weight-gradient" data-code="mnist_scratch.gradients.weight_gradient" markdown>
 #
 # $$
-# dW = \frac{\partial L}{\partial W} = \frac{1}{m}\, \delta\, A_{\text{prev}}^{\top}
-# = \frac{1}{m} \sum_{j=1}^{m} \delta_{:,j}\, \big(A_{\text{prev}}\big)_{:,j}^{\top}
+# \begin{aligned}
+# dW &= \frac{\partial L}{\partial W} = \frac{1}{m}\, \delta\, A_{\text{prev}}^{\top} \\
+# &= \frac{1}{m} \sum_{j=1}^{m} \delta_{:,j}\, \big(A_{\text{prev}}\big)_{:,j}^{\top}
+# \end{aligned}
 # $$
 #
 # </div>
 #
-# The second form reads the matrix product as a sum of per-example outer products: each example
-# proposes its own rank-one update, and the gradient is their average.
-#
+# The second line reads the matrix product as a sum of per-example outer products: each example
+# proposes its own rank-one change, and the gradient is their average.
+
+# %% tags=["remove_input"]
+from mnist_scratch import checks, gradients, network, pages
+from mnist_scratch.symbolic import backprop
+
+pages.source(gradients.weight_gradient)
+
+# %% [markdown]
 # ## The bias gradient
 #
-# The bias $b_k$ is added to the score of every example with slope 1, so its gradient is the
-# error summed over the batch, divided by $m$, that is the row means of $\delta$, kept as a
-# column so it has the bias's shape $(n, 1)$:
+# The bias $(b_2)_k$ is added to the score of class $k$ for every example, with slope 1, so its
+# gradient is the error summed over the batch and divided by $m$: the row means of $\delta$,
+# kept as a column so it has the bias's shape $(n, 1)$ or $(K, 1)$:
 #
 # <div class="equation" id="eq-bias-gradient" data-code="mnist_scratch.gradients.bias_gradient" markdown>
 #
@@ -71,168 +82,80 @@
 # $$
 #
 # </div>
-#
+
+# %% tags=["remove_input"]
+pages.source(gradients.bias_gradient)
+
+# %% [markdown]
 # ## Back-propagation in full
 #
-# Put together, from the output back to the input, this is everything
-# <autoref identifier="mnist_scratch.network.backward"><code>backward</code></autoref>
-# computes:
+# Put together, from the output back to the input:
 #
 # <div class="equation" id="eq-backward" data-code="mnist_scratch.network.backward" markdown>
 #
 # $$
 # \begin{aligned}
-# \delta_2 &= A_2 - Y, & dW_2 &= \tfrac{1}{m}\, \delta_2 A_1^{\top}, & db_2 &= \tfrac{1}{m}\, \delta_2 \mathbf{1}_m, \\
-# \delta_1 &= \left(W_2^{\top} \delta_2\right) \odot \mathrm{ReLU}'(Z_1), & dW_1 &= \tfrac{1}{m}\, \delta_1 X^{\top}, & db_1 &= \tfrac{1}{m}\, \delta_1 \mathbf{1}_m
+# \delta_2 &= A_2 - Y \\
+# dW_2 &= \tfrac{1}{m}\, \delta_2 A_1^{\top}, \quad db_2 = \tfrac{1}{m}\, \delta_2 \mathbf{1}_m \\
+# \delta_1 &= \big(W_2^{\top} \delta_2\big) \odot \mathrm{ReLU}'(Z_1) \\
+# dW_1 &= \tfrac{1}{m}\, \delta_1 X^{\top}, \quad db_1 = \tfrac{1}{m}\, \delta_1 \mathbf{1}_m
 # \end{aligned}
 # $$
 #
 # </div>
 #
+# and this is the package's
+# <autoref identifier="mnist_scratch.network.backward"><code>backward</code></autoref>, line for
+# line:
+
+# %% tags=["remove_input"]
+pages.source(network.backward)
+
+# %% [markdown]
 # Every gradient has the shape of its parameter: $\delta_1 X^{\top}$ is
-# $(10, m) \times (m, 784) \to (10, 784)$ like $W_1$, $\delta_1 \mathbf{1}_m$ is $(10, 1)$ like
-# $b_1$, and so on. The batch size $m$ has disappeared into the sums.
+# $(n, m) \times (m, d) \to (n, d)$ like $W_1$, $\delta_1 \mathbf{1}_m$ is $(n, 1)$ like $b_1$,
+# and so on. The batch size $m$ has disappeared into the sums.
 #
-# ## sympy differentiates a tiny network, entry by entry
+# ## The proofs, for every size
 #
-# <autoref identifier="mnist_scratch.symbolic.tiny_network"><code>symbolic.tiny_network</code></autoref>
-# writes a whole network in sympy, 3 inputs, 2 hidden units, 3 classes and **two** examples
-# (so the sums over the batch and the $1/m$ are really there), with a symbol for every weight,
-# bias, pixel and target. It builds the mean loss $L$ from them and asks sympy for
-# $\partial L / \partial \theta$ separately for each of the 17 parameters. Its derivative for a
-# single bias already fills a screen:
+# sympy writes the whole network with every entry a symbol and every sum bounded by a symbol:
+# $d$ inputs, $n$ hidden units, $K$ classes and $m$ examples. It differentiates the mean loss
+# $L$ with respect to one entry of a parameter, and the steps reduce its answer to the matrix
+# formula above, entry by entry. Nothing is tried at a few sizes. The two facts used besides
+# calculus are that every column of $Y$ sums to 1 and that ReLU's derivative is taken as
+# $H(z)$ with $H(0) = 0$ (<autoref identifier="eq-relu-prime">the package's choice</autoref>).
 
-# %%
-import re
+# %% tags=["remove_input"]
+pages.proof(backprop.prove_parameter_gradient, "eq-dw2-proof", "dW2")
 
-import numpy as np
-import sympy as sp
-
-from mnist_scratch import symbolic
-from mnist_scratch.gradients import bias_gradient, output_error, weight_gradient
-from mnist_scratch.loss import one_hot
-from mnist_scratch.network import backward, forward
-
-
-def readable(expr: sp.Basic) -> sp.Basic:
-    """Show sympy's ``w1_01`` as $w^{(1)}_{01}$: the layer as a superscript."""
-    names = {
-        s: sp.Symbol(re.sub(r"^([a-z]+)(\d)_(\d+)$", r"\1^{(\2)}_{\3}", s.name))
-        for s in expr.free_symbols
-    }
-    return expr.xreplace(names)
-
-
-net = symbolic.tiny_network(inputs=3, hidden=2, classes=3, m=2)
-print(
-    "parameters:",
-    {name: P.shape for name, P in net.parameters.items()},
-    " m =",
-    net.m,
-)
-print(
-    "operations in sympy's dL/db2_0:",
-    sp.count_ops(net.sympy_gradients["db2"][0]),
-)
+# %% tags=["remove_input"]
+pages.proof(backprop.prove_parameter_gradient, "eq-dw1-proof", "dW1")
 
 # %% [markdown]
-# The matrix formulas of back-propagation, in short symbols: $a^{(2)}_{kj}$ for $(A_2)_{kj}$,
-# $a^{(1)}_{hj}$ for $(A_1)_{hj}$, $r^{(1)}_{hj}$ for $\mathrm{ReLU}'((Z_1)_{hj})$, and
-# $w^{(\ell)}$, $x$, $y$ for the entries of $W_\ell$, $X$, $Y$. With $m = 2$ each entry is
-# visibly a sum of two examples' terms, each halved. $dW_2 = \frac{1}{m}\,\delta_2
-# A_1^{\top}$:
+# The two bias gradients go the same way (the steps are folded):
 
-# %%
-readable(net.formulas["dW2"])
+# %% tags=["remove_input"]
+pages.proof(backprop.prove_parameter_gradient, "eq-db2-proof", "db2", folded="The steps for db₂")
 
-# %% [markdown]
-# $db_2 = \frac{1}{m}\, \delta_2 \mathbf{1}_m$:
-
-# %%
-readable(net.formulas["db2"])
+# %% tags=["remove_input"]
+pages.proof(backprop.prove_parameter_gradient, "eq-db1-proof", "db1", folded="The steps for db₁")
 
 # %% [markdown]
-# $dW_1 = \frac{1}{m}\, \delta_1 X^{\top}$, with
-# $\delta_1 = (W_2^{\top} \delta_2) \odot \mathrm{ReLU}'(Z_1)$ written out:
-
-# %%
-readable(net.formulas["dW1"])
-
-# %% [markdown]
-# $db_1 = \frac{1}{m}\, \delta_1 \mathbf{1}_m$:
-
-# %%
-readable(net.formulas["db1"])
-
-# %% [markdown]
-# <autoref identifier="mnist_scratch.symbolic.prove_tiny_network"><code>symbolic.prove_tiny_network</code></autoref>
-# substitutes what the short symbols stand for, subtracts the formulas from sympy's
-# derivatives, uses that every column of $Y$ sums to 1 and the package's value 0 for
-# $\mathrm{ReLU}'$ at the kink, and reduces every entry exactly: all four differences are zero
-# matrices.
-
-# %%
-proof = symbolic.prove_tiny_network(net)
-assert proof, proof.claim
-print(proof.claim)
-proof
-
-# %% [markdown]
-# ## The package agrees with sympy
+# ## The package agrees
 #
-# sympy's entry-by-entry gradients evaluated at random float64 parameters and inputs
-# (`TinyNetwork.numeric_gradients`), against
-# <autoref identifier="mnist_scratch.network.backward"><code>backward</code></autoref>, which
-# calls <autoref identifier="mnist_scratch.gradients.weight_gradient"><code>weight_gradient</code></autoref>
-# and <autoref identifier="mnist_scratch.gradients.bias_gradient"><code>bias_gradient</code></autoref>:
+# The two readings of the weight gradient and the bias gradient, against loops over the
+# examples:
 
-# %%
-rng = np.random.default_rng(0)
-params, X, Y = net.sample(rng)  # He weights, nonzero biases, X (3, m), one-hot Y
-expected = net.numeric_gradients(params, X, Y)
-got = backward(params, X, Y, forward(params, X))
-for name in ("dW2", "db2", "dW1", "db1"):
-    error = np.abs(got[name] - expected[name]).max()
-    print(
-        f"max |{name} - sympy| = {error:.1e}"
-        f"   (largest entry {np.abs(expected[name]).max():.2f})"
-    )
-    assert error < 1e-14  # float64 round-off on entries of order 1
+# %% tags=["remove_input"]
+pages.check(checks.check_weight_and_bias_gradients)
 
 # %% [markdown]
-# And the two readings of the weight gradient, on a bigger random batch: the matrix product
-# equals the average of the per-example outer products; the bias gradient is the row mean; and
-# because of the $1/m$, repeating the batch twice changes neither.
+# And `backward` as a whole, against sympy's own derivatives of small networks written out
+# symbol by symbol (no formula from these pages involved), at points where some hidden units
+# are on and some off, one of them with a square $W_2$ (where a lost transpose would still run):
 
-# %%
-m = 50
-cache = forward(params, rng.normal(size=(net.inputs, m)))
-delta = output_error(
-    cache["A2"],
-    one_hot(
-        rng.integers(0, net.classes, size=m), net.classes, dtype=np.float64
-    ),
-)
-A_prev = cache["A1"]
-outer_sum = sum(np.outer(delta[:, j], A_prev[:, j]) for j in range(m)) / m
-errors = {
-    "dW vs outer products": np.abs(
-        weight_gradient(delta, A_prev) - outer_sum
-    ).max(),
-    "db vs row mean": np.abs(
-        bias_gradient(delta) - delta.mean(axis=1, keepdims=True)
-    ).max(),
-    "dW, batch repeated": np.abs(
-        weight_gradient(np.tile(delta, 2), np.tile(A_prev, 2))
-        - weight_gradient(delta, A_prev)
-    ).max(),
-    "db, batch repeated": np.abs(
-        bias_gradient(np.tile(delta, 2)) - bias_gradient(delta)
-    ).max(),
-}
-for what, error in errors.items():
-    print(f"max |{what}| = {error:.1e}")
-assert max(errors.values()) < 1e-15  # the same sums in another order
+# %% tags=["remove_input"]
+pages.check(checks.check_backward_against_sympy)
 
 # %% [markdown]
 # ## Step through one backpropagation

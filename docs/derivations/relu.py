@@ -18,8 +18,7 @@
 # sits a non-linearity. Without one, $W_2 (W_1 X + b_1) + b_2$ would collapse into a single
 # affine map and the hidden layer would add nothing. The network uses the simplest choice that
 # works well: keep positive numbers, replace negative ones by zero. This page defines it, derives
-# its derivative (which back-propagation needs), settles what happens exactly at zero, and checks
-# the package against sympy.
+# its derivative (which back-propagation needs), and settles what happens exactly at zero.
 #
 # ## Definition
 #
@@ -32,26 +31,22 @@
 # $$
 #
 # </div>
-#
-# In sympy it is
-# <autoref identifier="mnist_scratch.symbolic.relu_expr"><code>symbolic.relu_expr</code></autoref>:
 
-# %%
+# %% tags=["remove_input"]
 import numpy as np
-import sympy as sp
 
-from mnist_scratch import symbolic
-from mnist_scratch.activations import relu, relu_prime
+from mnist_scratch import activations, checks, pages, plots
+from mnist_scratch.symbolic import layers
+from mnist_scratch.symbolic.printing import latex
 
-x = symbolic.x
-symbolic.relu_expr(x)
+pages.source(activations.relu)
 
 # %% [markdown]
 # ## The derivative
 #
 # Away from zero ReLU is a straight line on each side: slope 1 for $z > 0$ (it is $z$ itself)
-# and slope 0 for $z < 0$ (it is the constant 0). At $z = 0$ the two slopes disagree, so there
-# is no derivative there, and the code has to pick a value. The package picks 0:
+# and slope 0 for $z < 0$ (it is the constant 0). At $z = 0$ the two slopes disagree, so ReLU
+# has no derivative there, and the code has to pick a value. The package picks 0:
 #
 # <div class="equation" id="eq-relu-prime" data-code="mnist_scratch.activations.relu_prime" markdown>
 #
@@ -61,80 +56,101 @@ symbolic.relu_expr(x)
 #
 # </div>
 #
-# $H$ is the step function with $H(0) = 0$, which is
-# <autoref identifier="mnist_scratch.symbolic.relu_prime_expr"><code>symbolic.relu_prime_expr</code></autoref>.
-# sympy differentiates $\max(0, x)$ itself and compares the result with $H$ on each side of the
-# kink, using a symbol known to be positive and one known to be negative, in
-# <autoref identifier="mnist_scratch.symbolic.prove_relu_prime"><code>symbolic.prove_relu_prime</code></autoref>:
+# $H$ is the step function, with the package's value $H(0) = 0$. In code it is a comparison
+# turned into the dtype of $Z$:
 
-# %%
-proof = symbolic.prove_relu_prime()
-assert proof, proof.claim
-proof
+# %% tags=["remove_input"]
+pages.source(activations.relu_prime)
 
-# %% [markdown]
-# sympy's own answer is `Heaviside(x)`, whose value at 0 is $\tfrac{1}{2}$ by sympy's
-# convention; the package's is 0:
-
-# %%
-derivative = sp.diff(symbolic.relu_expr(x), x)
-at_zero = (derivative.subs(x, 0), symbolic.relu_prime_expr(x).subs(x, 0))
-assert at_zero == (sp.Rational(1, 2), 0)
-print(
-    "at x = 0:  sympy's diff gives",
-    at_zero[0],
-    "  the package's convention gives",
-    at_zero[1],
+# %% tags=["remove_input"]
+pages.figure(
+    plots.relu_and_derivative(),
+    "ReLU is 0 for negative z and z for positive z; its derivative is 0 on the left, "
+    "1 on the right, and the package's value at 0 is 0.",
 )
 
 # %% [markdown]
-# ## Why the value at zero does not matter
-#
-# Any number between 0 and 1 is a valid choice at the kink: each is the slope of a line through
-# the origin that stays below ReLU (a *subgradient*), and 0 is a common one, so a unit sitting
-# exactly at zero passes no gradient back. Which value is chosen changes a gradient only for an
-# entry of $Z_1$ that is *exactly* 0. With real-valued weights and inputs that is an event of
-# probability zero; in float32 training it is rare, and it affects one term of a sum over the
-# batch for one step.
-#
-# It does not matter for the gradient checks either, for a different reason: a finite
-# difference cannot see the kink's convention at all. At $z = 0$ a central difference measures
-# $(\mathrm{ReLU}(h) - \mathrm{ReLU}(-h)) / 2h = \tfrac{1}{2}$, the value of *neither* $H(0) = 0$
-# nor any other fixed convention in general, and within $h$ of the kink it measures something
-# between 0 and 1. So a gradient check is only meaningful where every pre-activation is farther
-# than $h$ from zero; the <autoref identifier="eq-backward">gradient check</autoref> page
-# asserts that before comparing:
+# sympy differentiates $\max(0, z)$ itself and compares the result with $H$ on each side of
+# the kink, using a symbol known to be positive and one known to be negative:
 
-# %%
-h = 1e-6
-for z0 in (0.0, 1e-7, 0.5, -0.5):
-    central = (relu(np.array(z0 + h)) - relu(np.array(z0 - h))) / (2 * h)
-    print(
-        f"z = {z0:>5}:  central difference {float(central):.3f}"
-        f"   relu_prime {float(relu_prime(np.array(z0))):.0f}"
-    )
+# %% tags=["remove_input"]
+pages.proof(layers.prove_relu_prime, "eq-relu-prime-proof")
 
 # %% [markdown]
+# ## The value at zero is a choice
+#
+# At $z = 0$ every slope between 0 and 1 is a valid *subgradient* (the slope of a line
+# through the origin that stays below ReLU), so no calculus picks one of them. Even sympy's
+# answer depends only on how ReLU is written: three spellings of the same function, and the
+# value sympy's derivative takes at 0 for each
+# (<autoref identifier="mnist_scratch.symbolic.layers.relu_prime_at_zero"><code>relu_prime_at_zero</code></autoref>):
+
+# %% tags=["remove_input"]
+at_zero = layers.relu_prime_at_zero()
+spelled = ("`max(0, z)`", "`z if z > 0 else 0`", "`z if z >= 0 else 0`")
+checks.require_true("the three spellings disagree at 0", len(set(at_zero.values())) == 3)
+pages.say(
+    "| ReLU written as | sympy's derivative at $z = 0$ |\n|---|---|\n"
+    + "\n".join(
+        f"| {form} | ${latex(value)}$ |"
+        for form, value in zip(spelled, at_zero.values(), strict=True)
+    )
+)
+
+# %% [markdown]
+# The package takes 0, for a reason that has nothing to do with sympy: a unit whose
+# pre-activation is exactly 0 outputs 0, and with $\mathrm{ReLU}'(0) = 0$ it also passes no
+# gradient back, exactly like a unit that is off. PyTorch's ReLU makes the same choice, which
+# is what a reader comparing against it will see.
+#
+# ## When the choice matters, and when it does not
+#
+# The choice changes a gradient only for an entry of $Z_1$ that is *exactly* 0. With
+# real-valued weights and inputs that happens with probability zero, and in float32 training
+# it is rare; when it does happen it changes one term of a sum over the batch, for one step.
+# It is not harmless to *reason* about, though: a unit sitting exactly at 0 is on the edge, and
+# a small positive nudge of its pre-activation does switch it on. "Off" ($z < 0$) and "exactly
+# at the kink" ($z = 0$) only share a gradient by convention.
+#
+# A finite difference cannot see the convention at all. At $z = 0$ a central difference
+# measures $(\mathrm{ReLU}(h) - \mathrm{ReLU}(-h)) / 2h = \tfrac12$: the average of the two
+# one-sided slopes, which is the value sympy's `Heaviside` takes at 0 (and what the
+# $\max(0, z)$ row above gives), not the package's 0. Within $h$ of the kink it measures
+# something in between:
+
+# %% tags=["remove_input"]
+h = 1e-6
+points = (0.0, 0.5 * h, 0.5, -0.5)
+measured = {
+    z0: float(
+        checks.central_difference(
+            lambda t: float(activations.relu(t).sum()), np.array([z0]), (0,), h
+        )
+    )
+    for z0 in points
+}
+checks.require_true("the central difference at 0 is 1/2", measured[0.0] == 0.5)
+pages.say(
+    f"| $z$ | central difference, $h = {pages.sci(h)}$ | `relu_prime(z)` |\n|---|---|---|\n"
+    + "\n".join(
+        f"| ${pages.sci(z0)}$ | ${pages.sci(measured[z0])}$ | "
+        f"${pages.sci(float(activations.relu_prime(np.array(z0))))}$ |"
+        for z0 in points
+    )
+)
+
+# %% [markdown]
+# So a gradient check is only meaningful where every pre-activation is farther than $h$ from
+# 0; the <autoref identifier="eq-central-difference">gradient check</autoref> makes sure of it
+# before comparing.
+#
 # ## The package agrees with the symbolic forms
 #
-# The lambdified sympy forms
-# (<autoref identifier="mnist_scratch.symbolic.lambdified_forms"><code>symbolic.lambdified_forms</code></autoref>)
-# against <autoref identifier="mnist_scratch.activations.relu"><code>relu</code></autoref> and
+# The sympy forms, compiled to NumPy, against
+# <autoref identifier="mnist_scratch.activations.relu"><code>relu</code></autoref> and
 # <autoref identifier="mnist_scratch.activations.relu_prime"><code>relu_prime</code></autoref>
-# on random numbers with exact zeros (both $+0$ and $-0$) mixed in. Both are exact operations
-# (a comparison and a selection), so the agreement must be exact too. The package keeps float32
-# as float32, which the training loop relies on.
+# on random numbers with exact zeros ($+0$ and $-0$) mixed in. Both are exact operations (a
+# comparison and a selection), so the agreement must be exact too:
 
-# %%
-forms = symbolic.lambdified_forms(classes=2)
-rng = np.random.default_rng(0)
-Z = np.concatenate(
-    [rng.normal(size=(10, 50)).ravel(), [0.0, -0.0, 1e-300, -1e-300]]
-)
-relu_error = np.abs(relu(Z) - forms["relu"](Z)).max()
-prime_error = np.abs(relu_prime(Z) - forms["relu_prime"](Z)).max()
-assert relu_error == 0 and prime_error == 0  # exact, no tolerance
-Z32 = Z.astype(np.float32)
-assert relu(Z32).dtype == relu_prime(Z32).dtype == np.float32
-print(f"max |relu - sympy|       = {relu_error:.1e}")
-print(f"max |relu_prime - sympy| = {prime_error:.1e}")
+# %% tags=["remove_input"]
+pages.check(checks.check_relu)

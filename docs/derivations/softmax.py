@@ -14,138 +14,162 @@
 # %% [markdown]
 # # Softmax
 #
-# The output layer has to turn $K = 10$ unbounded scores $z_0, \dots, z_{K-1}$ (one per digit)
-# into probabilities: positive, summing to one, larger for larger scores. Softmax
-# exponentiates (positive, increasing) and normalises (sum one). This page derives it, shows
-# why the code may subtract the largest score first, derives its Jacobian, proves both for any
-# number of classes with sympy, and checks the package's functions against the symbolic forms.
-# It runs every time the site is built: if a proof or a check fails, the build fails.
+# The output layer has to turn $K = 10$ unbounded scores (one per digit) into probabilities:
+# positive, summing to one, larger for larger scores. Softmax exponentiates (positive,
+# increasing) and normalises (sum one). This page defines it, shows why the code may subtract
+# the largest score first, and derives its Jacobian, the piece back-propagation meets first.
 #
 # ## Definition
 #
-# For one example, one column $z$ of $Z_2$, with classes numbered $0, \dots, K-1$ like the
+# For one example, one column $z$ of $Z_2$, with classes $k = 0, \dots, K-1$ numbered like the
 # digits:
 #
 # <div class="equation" id="eq-softmax" data-code="mnist_scratch.activations.softmax" markdown>
 #
 # $$
-# a_i = \mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_{k=0}^{K-1} e^{z_k}}, \qquad i = 0, \dots, K-1
+# a_k = \mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_{k'=0}^{K-1} e^{z_{k'}}}
 # $$
 #
 # </div>
 #
-# Applied to every column of $Z_2$ at once, $A_2 = \mathrm{softmax}(Z_2)$ has shape $(10, m)$
-# and each column sums to one. The same expression in sympy, for a symbolic number of classes
-# $K$, is
-# <autoref identifier="mnist_scratch.symbolic.softmax_general"><code>symbolic.softmax_general</code></autoref>:
+# Applied to every column of $Z_2$ at once, $A_2 = \mathrm{softmax}(Z_2)$ has shape $(K, m)$
+# and each column sums to one. Raising one score takes probability from all the others, which
+# is why the derivative below couples every class to every other:
 
-# %%
+# %% tags=["remove_input"]
 import numpy as np
-import sympy as sp
 
-from mnist_scratch import symbolic
-from mnist_scratch.activations import softmax, softmax_jacobian
+from mnist_scratch import activations, checks, pages, plots
+from mnist_scratch.symbolic import layers
 
-a_i = symbolic.softmax_general()
-a_i
+pages.figure(
+    plots.softmax_as_one_logit_moves(),
+    "As logit z0 grows from -5 to 6, a0 rises from near 0 to near 1 while a1 and a2 fall; "
+    "the three always sum to 1.",
+)
 
 # %% [markdown]
 # ## Why subtracting the maximum changes nothing
 #
-# $e^{z}$ overflows float32 for $z$ above about 88, and a network's scores can get there. So the
-# code computes the softmax of $z - c$ with $c = \max_k z_k$: every exponent is then at most 0
-# and the largest term is exactly $e^0 = 1$. The result is the same for any constant $c$,
-# because $e^{-c}$ factors out of the numerator and the denominator:
-#
+# Exponentials overflow quickly:
+
+# %% tags=["remove_input"]
+overflow = {
+    dtype: float(np.log(np.finfo(dtype).max)) for dtype in (np.float32, np.float64)
+}
+with np.errstate(over="ignore"):
+    for dtype, edge in overflow.items():
+        checks.require_true(
+            f"exp overflows {np.dtype(dtype).name} just above {edge:.2f}",
+            bool(np.isfinite(np.exp(dtype(edge - 0.01))) and np.isinf(np.exp(dtype(edge + 0.01)))),
+        )
+pages.say(
+    f"$e^{{z}}$ is infinite in float32 for $z$ above {overflow[np.float32]:.2f} "
+    f"($\\log$ of the largest float32), and in float64 above {overflow[np.float64]:.2f}. "
+    "So the code computes the softmax of $z - c$ with $c = \\max_{k'} z_{k'}$: every exponent "
+    "is then at most 0, the largest term is exactly $e^0 = 1$ and the denominator is at least "
+    "1. The result is the same for any constant $c$, because $e^{-c}$ factors out of the "
+    "numerator and the denominator:"
+)
+
+# %% [markdown]
 # <div class="equation" id="eq-softmax-shift" data-code="mnist_scratch.activations.softmax" markdown>
 #
 # $$
-# \mathrm{softmax}(z - c)_i = \frac{e^{z_i - c}}{\sum_{k} e^{z_k - c}}
-# = \frac{e^{-c}\, e^{z_i}}{e^{-c} \sum_{k} e^{z_k}} = \mathrm{softmax}(z)_i
+# \begin{aligned}
+# \mathrm{softmax}(z - c)_k &= \frac{e^{z_k - c}}{\sum_{k'} e^{z_{k'} - c}}
+# = \frac{e^{-c}\, e^{z_k}}{e^{-c} \sum_{k'} e^{z_{k'}}} \\
+# &= \mathrm{softmax}(z)_k
+# \end{aligned}
 # $$
 #
 # </div>
 #
-# sympy proves it for a symbolic shift $c$ (so for $c = \max_k z_k$ in particular) and any $K$,
-# in <autoref identifier="mnist_scratch.symbolic.prove_softmax_shift"><code>symbolic.prove_softmax_shift</code></autoref>:
+# The package does exactly that, in place, one allocation:
 
-# %%
-proof = symbolic.prove_softmax_shift()
-assert proof, proof.claim
-proof
+# %% tags=["remove_input"]
+pages.source(activations.softmax)
+
+# %% [markdown]
+# sympy proves the shift for a symbolic $c$ (so for $c = \max_{k'} z_{k'}$ in particular) and
+# a symbolic number of classes $K$:
+
+# %% tags=["remove_input"]
+pages.proof(layers.prove_softmax_shift, "eq-softmax-shift-proof")
+
+# %% [markdown]
+# Where the shift matters: logits $(1000, -1000, 999)$. The unshifted formula computes
+# $\infty / \infty$; the package gives the exact answer.
+
+# %% tags=["remove_input"]
+big = np.array([[1000.0], [-1000.0], [999.0]])
+with np.errstate(over="ignore", invalid="ignore"):
+    unshifted = np.exp(big) / np.exp(big).sum()
+exact = np.array([1 / (1 + np.exp(-1.0)), 0.0, np.exp(-1.0) / (1 + np.exp(-1.0))])
+shifted = activations.softmax(big)[:, 0]
+checks.require_true("the unshifted softmax is NaN", bool(np.isnan(unshifted).any()))
+checks.require("softmax at ±1000 matches 1/(1+e^-1)", np.abs(shifted - exact).max(), 1e-15)
+pages.say(
+    f"| | $a_0$ | $a_1$ | $a_2$ |\n|---|---|---|---|\n"
+    f"| $e^{{z}} / \\sum e^{{z}}$ | {unshifted[0, 0]} | {unshifted[1, 0]} | {unshifted[2, 0]} |\n"
+    f"| `softmax(z)` | {shifted[0]:.4f} | {shifted[1]:g} | {shifted[2]:.4f} |\n"
+    f"| exact, $1/(1 + e^{{-1}})$, 0, $e^{{-1}}/(1 + e^{{-1}})$ | {exact[0]:.4f} | 0 "
+    f"| {exact[2]:.4f} |"
+)
 
 # %% [markdown]
 # ## The Jacobian
 #
-# Back-propagation needs $\partial a_i / \partial z_j$. By the quotient rule, with
-# $S = \sum_k e^{z_k}$ and $\partial S / \partial z_j = e^{z_j}$: for $i = j$ the numerator
-# depends on $z_j$ too, giving $(e^{z_i} S - e^{z_i} e^{z_j}) / S^2 = a_i - a_i a_j$; for
-# $i \ne j$ only the denominator does, giving $-e^{z_i} e^{z_j} / S^2 = -a_i a_j$. Both cases in
-# one line with the Kronecker delta $\delta_{ij}$, and as a matrix:
+# Back-propagation needs how each output moves with each input, $\partial a_k / \partial
+# z_{k'}$. By the quotient rule, with $S = \sum_{k''} e^{z_{k''}}$ and $\partial S / \partial
+# z_{k'} = e^{z_{k'}}$: for $k = k'$ the numerator depends on $z_{k'}$ too, giving
+# $(e^{z_k} S - e^{z_k} e^{z_{k'}}) / S^2 = a_k - a_k a_{k'}$; for $k \ne k'$ only the
+# denominator does, giving $-e^{z_k} e^{z_{k'}} / S^2 = -a_k a_{k'}$. Both cases in one line
+# with the indicator $\mathbb{1}[k = k']$ (1 when $k = k'$, else 0), and as a matrix:
 #
 # <div class="equation" id="eq-softmax-jacobian" data-code="mnist_scratch.activations.softmax_jacobian" markdown>
 #
 # $$
-# \frac{\partial a_i}{\partial z_j} = a_i \left(\delta_{ij} - a_j\right),
+# \frac{\partial a_k}{\partial z_{k'}} = a_k \big(\mathbb{1}[k = k'] - a_{k'}\big),
 # \qquad
-# \frac{\partial a}{\partial z} = \mathrm{diag}(a) - a\, a^{\top}
+# J = \frac{\partial a}{\partial z} = \mathrm{diag}(a) - a\, a^{\top}
+# $$
+#
+# </div>
+
+# %% tags=["remove_input"]
+pages.source(activations.softmax_jacobian)
+
+# %% [markdown]
+# sympy differentiates the definition for a symbolic $K$ and subtracts the claim:
+
+# %% tags=["remove_input"]
+pages.proof(layers.prove_softmax_jacobian, "eq-softmax-jacobian-proof")
+
+# %% [markdown]
+# For three classes the matrix reads, entry by entry (each row and each column sums to 0,
+# because the probabilities always sum to 1):
+#
+# <div class="equation" id="eq-softmax-jacobian-3" data-code="mnist_scratch.activations.softmax_jacobian" markdown>
+#
+# $$
+# J = \begin{pmatrix}
+# a_0(1 - a_0) & -a_0 a_1 & -a_0 a_2 \\
+# -a_1 a_0 & a_1(1 - a_1) & -a_1 a_2 \\
+# -a_2 a_0 & -a_2 a_1 & a_2(1 - a_2)
+# \end{pmatrix}
 # $$
 #
 # </div>
 #
-# sympy differentiates the definition for any $K$ and subtracts the claim, in
-# <autoref identifier="mnist_scratch.symbolic.prove_softmax_jacobian"><code>symbolic.prove_softmax_jacobian</code></autoref>:
-
-# %%
-proof = symbolic.prove_softmax_jacobian()
-assert proof, proof.claim
-proof
-
-# %% [markdown]
-# For three classes, the Jacobian sympy gets by differentiating entry by entry
-# (<autoref identifier="mnist_scratch.symbolic.softmax_jacobian_matrix"><code>symbolic.softmax_jacobian_matrix</code></autoref>)
-# is the matrix formula with every $a_i$ written out:
-
-# %%
-J3, z3 = symbolic.softmax_jacobian_matrix(3)
-a3 = sp.Matrix([sp.exp(zk) for zk in z3]) / sum(sp.exp(zk) for zk in z3)
-assert sp.simplify(J3 - (sp.diag(*a3) - a3 * a3.T)) == sp.zeros(3, 3)
-J3
-
-# %% [markdown]
+# The <autoref identifier="eq-output-error">output error</autoref> page multiplies this
+# Jacobian by the loss's gradient and gets $a - y$, the same answer as the shorter route
+# through the log.
+#
 # ## The package agrees with the symbolic forms
 #
-# The symbolic softmax and Jacobian for all ten classes, compiled to NumPy by `sympy.lambdify`
-# (<autoref identifier="mnist_scratch.symbolic.lambdified_forms"><code>symbolic.lambdified_forms</code></autoref>),
-# against the package's
-# <autoref identifier="mnist_scratch.activations.softmax"><code>softmax</code></autoref> and
-# <autoref identifier="mnist_scratch.activations.softmax_jacobian"><code>softmax_jacobian</code></autoref>
-# on random float64 logits:
+# The symbolic softmax and Jacobian for all ten classes, compiled to NumPy by `sympy.lambdify`,
+# against the package on random float64 logits:
 
-# %%
-forms = symbolic.lambdified_forms(classes=10)
-rng = np.random.default_rng(0)
-Z = rng.normal(scale=3.0, size=(10, 6))  # (10, m): six examples
-softmax_error = np.abs(softmax(Z) - forms["softmax"](Z)).max()
-jacobian_error = max(
-    np.abs(softmax_jacobian(col) - forms["softmax_jacobian"](col)).max() for col in Z.T
-)
-assert softmax_error < 1e-14 and jacobian_error < 1e-14  # float64 round-off, nothing more
-print(f"max |softmax - sympy|          = {softmax_error:.1e}")
-print(f"max |softmax_jacobian - sympy| = {jacobian_error:.1e}")
-
-# %% [markdown]
-# And where the shift matters: logits of $\pm 1000$. The unshifted formula computes
-# $\infty / \infty$; the package, which subtracts the maximum, gives the exact answer of the
-# shifted symbolic form, in float64 and in float32.
-
-# %%
-big = np.zeros((10, 1))
-big[:3, 0] = [1000.0, -1000.0, 999.0]
-with np.errstate(over="ignore", invalid="ignore"):
-    unshifted = forms["softmax"](big)
-exact = forms["softmax"](big - big.max())
-assert np.isnan(unshifted).any()
-np.testing.assert_allclose(softmax(big), exact, rtol=1e-12, atol=1e-300)
-assert np.isfinite(softmax(big.astype(np.float32))).all()
-print("unshifted:", unshifted[:3, 0].round(4), "  package:", softmax(big)[:3, 0].round(4))
+# %% tags=["remove_input"]
+pages.check(checks.check_softmax)

@@ -261,8 +261,8 @@ def prove_parameter_gradient(name: str, claim: sp.Expr | None = None) -> Proof:
     ``claim`` replaces the per-example formula (in the names of `abbreviate`), so a test can
     show that a wrong formula is not proved.
 
-    Shown in: [dW₂][eq-dw2-proof], [db₂][eq-db2-proof], [dW₁][eq-dw1-proof],
-    [db₁][eq-db1-proof].
+    Shown in: [the weight gradient][eq-weight-gradient-entry], [dW₂][eq-dw2-proof],
+    [db₂][eq-db2-proof], [dW₁][eq-dw1-proof], [db₁][eq-db1-proof].
 
     Examples
     --------

@@ -25,7 +25,7 @@ z = sp.IndexedBase("z", real=True)  # the logits of one example
 y = sp.IndexedBase("y", real=True)  # its one-hot target
 a = sp.IndexedBase("a", positive=True)  # its softmax outputs, each > 0
 c = sp.Symbol("c", real=True)  # a shift applied to every logit
-x = sp.Symbol("x", real=True)  # a scalar pre-activation
+x = sp.Symbol("z", real=True)  # a scalar pre-activation, printed z as on the ReLU page
 S = sp.Symbol("S", positive=True)  # the softmax denominator of the example
 ell = sp.Symbol(r"\ell")
 _k, _kk = primed(K, 1), primed(K, 2)
@@ -67,7 +67,7 @@ def relu_expr(arg: sp.Expr = x) -> sp.Expr:
     Examples
     --------
     >>> relu_expr()
-    Max(0, x)
+    Max(0, z)
     """
     return sp.Max(0, arg)
 
@@ -78,7 +78,7 @@ def relu_prime_expr(arg: sp.Expr = x) -> sp.Expr:
     Examples
     --------
     >>> relu_prime_expr()
-    Heaviside(x, 0)
+    Heaviside(z, 0)
     """
     return sp.Heaviside(arg, 0)
 
@@ -256,7 +256,10 @@ def prove_output_error_via_jacobian() -> Proof:
     $$
 
     The Jacobian entry is the one `prove_softmax_jacobian` proves; every $a_{k'} > 0$, so it
-    cancels. Shown in: [the second route][eq-output-error-jacobian-proof].
+    cancels.
+
+    Shown in: [the second route][eq-output-error-jacobian],
+    [its proof][eq-output-error-jacobian-proof].
 
     Examples
     --------
@@ -322,13 +325,13 @@ def prove_softmax_shift() -> Proof:
 
 
 def prove_relu_prime() -> Proof:
-    r"""Prove that the derivative of $\max(0, x)$ is $H(x)$ away from the kink, on each side.
+    r"""Prove that the derivative of $\max(0, z)$ is $H(z)$ away from the kink, on each side.
 
     $$
-    \frac{d}{dx}\max(0, x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}
+    \frac{d}{dz}\max(0, z) = \begin{cases} 1 & z > 0 \\ 0 & z < 0 \end{cases}
     $$
 
-    At $x = 0$ the two one-sided slopes differ and there is no derivative; the value there is a
+    At $z = 0$ the two one-sided slopes differ and there is no derivative; the value there is a
     choice (see `relu_prime_at_zero`). The proof checks each side with a symbol known to be
     positive and one known to be negative.
 
@@ -340,18 +343,18 @@ def prove_relu_prime() -> Proof:
     True
     """
     derivative = sp.diff(relu_expr(x), x)
-    positive, negative = sp.Symbol("x_+", positive=True), sp.Symbol("x_-", negative=True)
+    positive, negative = sp.Symbol("z_+", positive=True), sp.Symbol("z_-", negative=True)
     right = (derivative.subs(x, positive), relu_prime_expr(positive))
     left = (derivative.subs(x, negative), relu_prime_expr(negative))
-    d = sp.Symbol(r"\tfrac{d}{dx}\max(0, x)")
+    d = sp.Symbol(r"\tfrac{d}{dz}\max(0, z)")
     return Proof(
-        claim=r"$\frac{d}{dx}\max(0, x) = H(x)$ for every $x \ne 0$",
+        claim=r"$\frac{d}{dz}\max(0, z) = H(z)$ for every $z \ne 0$",
         steps=(
             ("sympy differentiates", sp.Eq(d, derivative)),
-            (r"For $x > 0$: the derivative, and the package's $H(x)$", sp.Tuple(
-                sp.Eq(d, right[0]), sp.Eq(sp.Symbol("H(x)"), right[1]))),
-            (r"For $x < 0$: the derivative, and the package's $H(x)$", sp.Tuple(
-                sp.Eq(d, left[0]), sp.Eq(sp.Symbol("H(x)"), left[1]))),
+            (r"For $z > 0$: the derivative, and the package's $H(z)$", sp.Tuple(
+                sp.Eq(d, right[0]), sp.Eq(sp.Symbol("H(z)"), right[1]))),
+            (r"For $z < 0$: the derivative, and the package's $H(z)$", sp.Tuple(
+                sp.Eq(d, left[0]), sp.Eq(sp.Symbol("H(z)"), left[1]))),
         ),  # fmt: skip
         holds=right == (1, 1) and left == (0, 0),
     )
@@ -360,8 +363,8 @@ def prove_relu_prime() -> Proof:
 def relu_prime_at_zero() -> dict[str, sp.Expr]:
     r"""What sympy says ReLU′(0) is, for three ways of writing the same ReLU.
 
-    $\max(0, x)$, "$x$ if $x > 0$ else 0" and "$x$ if $x \ge 0$ else 0" are the same function,
-    but their sympy derivatives take the values $\tfrac12$, 0 and 1 at $x = 0$: the value at the
+    $\max(0, z)$, "$z$ if $z > 0$ else 0" and "$z$ if $z \ge 0$ else 0" are the same function,
+    but their sympy derivatives take the values $\tfrac12$, 0 and 1 at $z = 0$: the value at the
     kink is a convention of how the function is written, not a fact about ReLU.
 
     Examples

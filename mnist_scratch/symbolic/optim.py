@@ -38,7 +38,7 @@ def prove_descent_rate(parameters: int = 2) -> Proof:
     $L$ is an undefined sympy function of ``parameters`` arguments (sympy cannot write a
     function of a symbolic number of arguments, so the number is fixed; the tests run 1 to 4).
 
-    Shown in: [why the minus sign][eq-gd-descent].
+    Shown in: [why the minus sign][eq-gd-descent], [the proof][eq-gd-descent-proof].
 
     Examples
     --------
@@ -77,7 +77,7 @@ def prove_momentum_limit() -> Proof:
     $v_{t+1} = \mu v_t + g$. The fixed point of the update is $g / (1 - \mu)$, and $\mu^t \to
     0$ for $0 \le \mu < 1$ (written $\mu = 1/(1 + s)$ with $s > 0$).
 
-    Shown in: [a steady slope][eq-momentum-limit].
+    Shown in: [a steady slope][eq-momentum-limit], [the proof][eq-momentum-limit-proof].
 
     Examples
     --------

@@ -16,7 +16,7 @@ from sympy.printing.latex import LatexPrinter
 
 # A line of a display equation holds about this many visible characters (sub/superscripts
 # count); beyond it `display` starts a new line at a "+" or "-" between terms.
-LINE_WIDTH = 56
+LINE_WIDTH = 46
 
 
 class SitePrinter(LatexPrinter):
@@ -77,16 +77,82 @@ def _visible(tex: str) -> int:
     return len(re.sub(r"[{}\s^_&]", "", tex))
 
 
-def _terms(expr: sp.Expr, sum_limits: bool) -> list[str]:
-    """The terms of a sum as LaTeX, each with its sign in front (``+ a``, ``- b``)."""
-    if not isinstance(expr, sp.Add):
+def _factors(expr: sp.Expr, sum_limits: bool) -> list[str]:
+    """A product as LaTeX pieces that can stand on separate lines, read left to right.
+
+    A sum over an index is its sign $\\sum_{k}$ followed by the pieces of what it sums; every
+    factor but the last is bracketed if it is a sum (so a line break cannot be misread as the
+    sum going on), and the last factor is split further the same way.
+    """
+    if isinstance(expr, sp.Sum) and len(expr.limits) == 1 and not sum_limits:
+        inner = _factors(expr.function, sum_limits)
+        head = rf"\sum_{{{latex(expr.limits[0][0])}}}"
+        if isinstance(expr.function, sp.Add):
+            return [rf"{head} \left({latex(expr.function, sum_limits=sum_limits)}\right)"]
+        return [f"{head} {inner[0]}", *inner[1:]]
+    if not isinstance(expr, sp.Mul):
         return [latex(expr, sum_limits=sum_limits)]
+    factors = [f for f in expr.as_ordered_factors() if not f.is_Number]
+    pieces = [latex(expr.as_coeff_Mul()[0])] if abs(expr.as_coeff_Mul()[0]) != 1 else []
+    for n, f in enumerate(factors):
+        if n == len(factors) - 1:
+            pieces += _factors(f, sum_limits)
+        elif isinstance(f, (sp.Add, sp.Sum)):
+            pieces.append(rf"\left({latex(f, sum_limits=sum_limits)}\right)")
+        else:
+            pieces.append(latex(f, sum_limits=sum_limits))
+    return pieces
+
+
+def _terms(expr: sp.Expr, sum_limits: bool) -> list[tuple[str, sp.Expr]]:
+    """The terms of a sum as ``(sign, term without its sign)``, the first sign dropped if "+"."""
     out = []
     for term in sp.Add.make_args(expr):
-        tex = latex(term, sum_limits=sum_limits)
-        out.append(tex if tex.startswith("-") else "+ " + tex)
-    out[0] = out[0].removeprefix("+ ")
+        negative = term.could_extract_minus_sign()
+        out.append(("- " if negative else "+ ", -term if negative else term))
     return out
+
+
+def _lines(rhs: sp.Expr, sum_limits: bool, width: int, first_room: int) -> list[str]:
+    """Pack the terms of ``rhs`` into lines of about ``width``; a term too wide is cut.
+
+    A term that fits goes on the current line if there is room, else on a new one; a term
+    wider than a line starts a new line and continues on lines of its own (indented further),
+    cut between the pieces of `_factors`, and the next term starts a new line after it.
+    """
+    lines: list[str] = []
+    current, room = "", first_room
+
+    def flush(indent: str = "") -> None:
+        nonlocal current, room
+        if current:
+            lines.append(current)
+        current, room = indent, width
+
+    for n, (sign, term) in enumerate(_terms(rhs, sum_limits)):
+        sign = "" if n == 0 and sign == "+ " else sign
+        tex = sign + latex(term, sum_limits=sum_limits)
+        if _visible(current + tex) <= room:
+            current = f"{current} {tex}".strip()
+            continue
+        if _visible(tex) <= width:
+            flush()
+            current = tex
+            continue
+        parts = _factors(term, sum_limits)
+        if current:
+            flush()
+        current = sign + parts[0]
+        for part in parts[1:]:
+            if _visible(current + part) <= room:
+                current = f"{current} {part}"
+            else:
+                flush(r"\qquad ")
+                current += part
+        flush()
+    if current:
+        lines.append(current)
+    return lines
 
 
 def display(expr: sp.Basic, width: int = LINE_WIDTH, *, sum_limits: bool = True) -> str:
@@ -114,17 +180,8 @@ def display(expr: sp.Basic, width: int = LINE_WIDTH, *, sum_limits: bool = True)
         lhs, rhs = latex(expr.lhs, sum_limits=sum_limits), expr.rhs
     else:
         lhs, rhs = None, expr
-    terms = _terms(rhs, sum_limits)
-    one_line = " ".join(terms)
-    if _visible(one_line) + (_visible(lhs) if lhs else 0) <= width or len(terms) == 1:
-        return f"{lhs} = {one_line}" if lhs else one_line
-    lines, current = [], ""
-    for term in terms:
-        if current and _visible(current + term) > width:
-            lines.append(current)
-            current = ""
-        current = f"{current} {term}".strip()
-    lines.append(current)
+    lhs_width = _visible(lhs) if lhs else 0
+    lines = _lines(rhs, sum_limits, width, width - lhs_width)
     if len(lines) == 1:
         return f"{lhs} = {lines[0]}" if lhs else lines[0]
     first = f"{lhs} &= {lines[0]}" if lhs else f"& {lines[0]}"

@@ -37,6 +37,8 @@ class TinyNetwork:
         Sizes: $d$, $n$, $K$ and the number of examples; ``X`` is ``(inputs, m)``.
     W1, b1, W2, b2, X, Y : sympy.Matrix
         Symbols ``w1_rc``, ``b1_r0``, ``w2_rc``, ``b2_r0``, ``x_rc``, ``y_rc``.
+    Z1, A1, Z2, A2 : sympy.Matrix
+        The forward pass, written out in those symbols.
     L : sympy.Expr
         The mean cross-entropy of the forward pass, written out.
     sympy_gradients : dict[str, sympy.Matrix]
@@ -53,6 +55,10 @@ class TinyNetwork:
     b2: sp.Matrix
     X: sp.Matrix
     Y: sp.Matrix
+    Z1: sp.Matrix
+    A1: sp.Matrix
+    Z2: sp.Matrix
+    A2: sp.Matrix
     L: sp.Expr
     sympy_gradients: dict[str, sp.Matrix] = field(repr=False)
 
@@ -66,6 +72,35 @@ class TinyNetwork:
         """The four gradients as one NumPy function of every entry (compiled once)."""
         symbols = [s for M in (*self.parameters.values(), self.X, self.Y) for s in M]
         return sp.lambdify(symbols, list(self.sympy_gradients.values()), "numpy", cse=True)
+
+    @functools.cached_property
+    def _compiled_forward(self) -> Callable[..., list]:
+        symbols = [s for M in (*self.parameters.values(), self.X) for s in M]
+        return sp.lambdify(symbols, [self.Z1, self.A1, self.Z2, self.A2], "numpy", cse=True)
+
+    def numeric_forward(
+        self, params: dict[str, np.ndarray], X: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """The written-out forward pass at float64 numbers: ``Z1``, ``A1``, ``Z2``, ``A2``.
+
+        Examples
+        --------
+        >>> net = tiny_network(inputs=1, hidden=1, classes=2, m=1)
+        >>> params = {"W1": np.ones((1, 1)), "b1": -np.ones((1, 1)),
+        ...           "W2": np.zeros((2, 1)), "b2": np.zeros((2, 1))}
+        >>> net.numeric_forward(params, np.zeros((1, 1)))["A1"].tolist()  # ReLU(0 - 1)
+        [[0.0]]
+        """
+        values = [
+            float(v)
+            for array in (*(params[name] for name in self.parameters), X)
+            for v in np.asarray(array, dtype=np.float64).ravel()
+        ]
+        names = ("Z1", "A1", "Z2", "A2")
+        return {
+            name: np.asarray(value, dtype=np.float64)
+            for name, value in zip(names, self._compiled_forward(*values), strict=True)
+        }
 
     def numeric_gradients(
         self, params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray
@@ -133,8 +168,10 @@ def tiny_network(inputs: int = 3, hidden: int = 2, classes: int = 3, m: int = 2)
     X, Y = _matrix("x", inputs, m), _matrix("y", classes, m)
     ones = sp.ones(1, m)  # broadcasts a bias column over the m examples
 
-    A1 = (W1 * X + b1 * ones).applyfunc(relu_expr)
-    E = (W2 * A1 + b2 * ones).applyfunc(sp.exp)
+    Z1 = W1 * X + b1 * ones
+    A1 = Z1.applyfunc(relu_expr)
+    Z2 = W2 * A1 + b2 * ones
+    E = Z2.applyfunc(sp.exp)
     A2 = sp.Matrix(classes, m, lambda r, q: E[r, q] / sum(E[:, q]))
     L = -sp.Rational(1, m) * sum(
         Y[r, q] * sp.log(A2[r, q]) for r in range(classes) for q in range(m)
@@ -143,4 +180,6 @@ def tiny_network(inputs: int = 3, hidden: int = 2, classes: int = 3, m: int = 2)
         "d" + name: P.applyfunc(lambda e: sp.diff(L, e))
         for name, P in {"W1": W1, "b1": b1, "W2": W2, "b2": b2}.items()
     }
-    return TinyNetwork(inputs, hidden, classes, m, W1, b1, W2, b2, X, Y, L, sympy_gradients)
+    return TinyNetwork(
+        inputs, hidden, classes, m, W1, b1, W2, b2, X, Y, Z1, A1, Z2, A2, L, sympy_gradients
+    )
