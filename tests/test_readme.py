@@ -64,15 +64,15 @@ def check_row(startswith: str, experiment: str, numbers: Callable[[dict], list[f
         )
 
 
-def test_seed_reproduction_numbers_match_metrics():
+def test_baseline_numbers_match_metrics():
     def at(step: int, key: str) -> Callable[[dict], float]:
         return lambda m: m["summary"]["at"][str(step)][key]
 
-    check_row("the original tutorial's recipe", "seed-reproduction", lambda m: [
+    check_row("the original tutorial's recipe", "baseline", lambda m: [
         at(200, "test_accuracy")(m), at(200, "heldout_accuracy")(m),
-        m["summary"]["seeds_reported_heldout_accuracy"],
+        m["summary"]["baseline_reported_heldout_accuracy"],
     ])
-    check_row("the same, continued to 500", "seed-reproduction",
+    check_row("the same, continued to 500", "baseline",
               lambda m: [at(500, "test_accuracy")(m)])
 
 

@@ -292,7 +292,8 @@ def truth_of(name: str) -> sp.Expr:
     from mnist_scratch.exercises.catalogue import EXERCISES
 
     exercise = EXERCISES[name]
-    assert isinstance(exercise, Derive)
+    if not isinstance(exercise, Derive):
+        raise KeyError(f"{name} is not a derive exercise")
     return parse(exercise, exercise.truth)
 
 

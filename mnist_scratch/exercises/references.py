@@ -69,7 +69,13 @@ def simple_case(label: str, build: Callable[[], tuple], **facts: Any) -> Case:
     return Case(label, lambda: (build(), {}), facts=facts)
 
 
-SHAPES = ((3, 1), (10, 7), (4, 5), (12, 1), (2, 9))  # (K or units, m); m = 1 included
+def random_shapes(seed: int = 2024, count: int = 3) -> tuple[tuple[int, int], ...]:
+    """(K or units, m) pairs: two with m = 1, then ``count`` drawn with a fixed seed."""
+    drawn = seeded(seed).integers(2, 13, (count, 2))
+    return ((3, 1), (12, 1), *((int(a), int(b)) for a, b in drawn))
+
+
+SHAPES = random_shapes()
 
 
 def describe(name: str, array_shape: tuple, dtype: str = "float64") -> str:

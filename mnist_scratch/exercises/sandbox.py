@@ -233,6 +233,9 @@ def child(request_path: str) -> None:
         try:
             if job.source is None:
                 source = Path(job.path).read_text(encoding="utf-8")
+                # The answer may import a helper of its own folder; appended, so nothing
+                # there can shadow a module the grader uses.
+                sys.path.append(str(Path(job.path).resolve().parent))
             else:
                 source = job.source
             if has_alarm:
