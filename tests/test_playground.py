@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from mnist_scratch import playground
+from mnist_scratch.data.known import CLASSES
 
 ASSET = Path(__file__).resolve().parents[1] / "docs" / playground.SITE_PATH
 
@@ -30,7 +31,7 @@ def test_the_asset_is_well_formed(shipped: dict) -> None:
     assert shipped["format"] == playground.FORMAT and shipped["version"] == playground.VERSION
     assert (shipped["rows"], shipped["cols"], shipped["split"]) == (28, 28, "test")
     count = shipped["count"]
-    assert count == playground.PER_CLASS * playground.CLASSES
+    assert count == playground.PER_CLASS * CLASSES
     assert len(shipped["indices"]) == len(shipped["labels"]) == count
     raw = base64.b64decode(shipped["images"], validate=True)
     assert len(raw) == count * 784
@@ -95,3 +96,17 @@ def test_cli_writes_the_file_and_reports_errors_in_one_line(tmp_path: Path, mnis
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("flags", [[], ["-O"]], ids=["python", "python -O"])
+def test_out_naming_a_folder_is_one_line_and_leaves_nothing(tmp_path: Path, flags) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    done = subprocess.run(
+        [sys.executable, *flags, "-m", "mnist_scratch.playground", "--out", str(folder)],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"error: --out {folder} is a folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no site.part, nothing
+    assert list(folder.iterdir()) == []

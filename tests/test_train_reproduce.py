@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from mnist_scratch.train.experiments import SHOWN
+
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "assets" / "runs"
 TOLERANCE = 0.003  # 0.3 accuracy points: same code and seeds, another machine's BLAS rounding
 
@@ -39,7 +41,7 @@ def test_default_training_reproduces_the_committed_runs(tmp_path, mnist):
     )
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in COMMITTED.iterdir() if (p / "metrics.json").is_file())
-    assert names == ["ablation", "improved", "seed-reproduction", "width"]
+    assert names == sorted(SHOWN)
     for name in names:
         committed = accuracies(json.loads((COMMITTED / name / "metrics.json").read_text()))
         rerun = accuracies(json.loads((tmp_path / name / "metrics.json").read_text()))

@@ -1,9 +1,9 @@
 """MkDocs hook: put the benchmark's results on the Performance page at build time.
 
 A line ``<!-- bench:results -->`` in a Markdown page becomes the tables that
-`mnist_scratch.bench.render_markdown` makes from ``docs/assets/bench/results.json``, the artifact
-``python -m mnist_scratch.bench`` writes. No speed figure is typed into a page by hand; a missing
-or unreadable artifact fails the build with the command that regenerates it.
+`mnist_scratch.bench.report.render_markdown` makes from ``docs/assets/bench/results.json``,
+the artifact ``python -m mnist_scratch.bench`` writes. No speed figure is typed into a page
+by hand; a missing or unreadable artifact fails the build with the command that regenerates it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from mnist_scratch.bench import render_markdown
+from mnist_scratch.bench.report import render_markdown
 
 RESULTS_URI = "assets/bench/results.json"
 DIRECTIVE = re.compile(r"^<!--\s*bench:results\s*-->[ \t]*$", re.M)

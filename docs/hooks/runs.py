@@ -1,4 +1,4 @@
-"""Put the saved training runs on the pages: every number from ``metrics.json``, every figure.
+"""Put the saved training runs on the pages: every number from ``metrics.json``, every figure once.
 
 ``python -m mnist_scratch.train`` writes ``docs/assets/runs/<experiment>/`` (``metrics.json``,
 figures, weights). The docs build never trains and no page types a result by hand: a Markdown
@@ -6,13 +6,16 @@ page asks for them with a directive on a line of its own, replaced here before M
 the page:
 
 ``<!-- runs:headline -->``
-    the headline table of the home page (one row per experiment);
+    the home page's results table: rows chosen by each experiment the main job trains;
 ``<!-- runs:experiment NAME -->``
-    everything about one experiment: its final metrics, every figure in its folder, the
-    configuration, the full history and the files it saved.
+    one experiment: its results table (test accuracy first), the figures it lists, then,
+    folded, each run's configuration and history, the versions and the files it saved.
 
-A missing experiment, a missing or unreadable ``metrics.json``, an unknown directive, or a run
-folder that no page shows stops the build with one line saying which and how to fix it.
+Runs are read through `mnist_scratch.runs.read_metrics`, which checks their structure, and
+presented by their experiment (`mnist_scratch.train.experiments`): this hook knows neither the
+format nor the list of experiments. A missing or malformed ``metrics.json``, an unknown
+directive, or an experiment folder that no page shows stops the build with one line saying
+which file and field, and how to fix it. Temporary folders of an interrupted run are not runs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import json
 import math
 import posixpath
 import re
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +33,28 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from mnist_scratch import runs
+from mnist_scratch.train.experiments import SHOWN, catalogue, pct
+
 RUNS_URI = "assets/runs"
-EXPERIMENTS = ("seed-reproduction", "improved", "width", "ablation")
+NARROW_PX = 700  # figures at most this wide are drawn two abreast on a wide screen
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")
 DIRECTIVE = re.compile(r"^<!--\s*runs:(?P<what>[\w-]+)(?:\s+(?P<arg>[\w.-]+))?\s*-->[ \t]*$", re.M)
 REGENERATE = "run `python -m mnist_scratch.train` to regenerate the runs"
+# Column headers for readers: metrics.json keys are for programs.
+LABELS = {
+    "lr": "learning rate", "time_s": "time (s)", "heldout_loss": "held-out loss",
+    "heldout_accuracy": "held-out accuracy", "hidden": "hidden units", "init": "initialisation",
+    "warmup": "warm-up steps", "batch_size": "batch size (0: full)", "holdout": "held-out rows",
+    "mnist_scratch": "mnist_scratch", "cpu_count": "CPUs", "blas": "BLAS",
+}
+CAPTIONS = {
+    "curves": "Loss and accuracy while training", "width": "Accuracy and time by hidden width",
+    "ablation": "Test accuracy of each step (dots: seeds, bars: mean)",
+    "hidden_weights": "What each hidden unit looks for: its 784 incoming weights as an image",
+    "confusion": "Test confusion matrix", "samples": "The first test images, true vs predicted",
+    "mistakes": "The most confident mistakes",
+}
 
 _shown: set[str] = set()  # experiments placed on some page in this build
 
@@ -42,14 +63,9 @@ def _runs_dir(config: MkDocsConfig) -> Path:
     return Path(config.docs_dir) / RUNS_URI
 
 
-def load_metrics(config: MkDocsConfig, name: str) -> dict[str, Any]:
-    path = _runs_dir(config) / name / "metrics.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PluginError(f"{path} is missing: {REGENERATE}") from None
-    except (OSError, ValueError) as exc:
-        raise PluginError(f"{path} is unreadable ({exc}): {REGENERATE}") from None
+def label(key: str) -> str:
+    """A metrics.json key as a column header: ``train_accuracy`` -> ``train accuracy``."""
+    return LABELS.get(key, key.replace("_", " "))
 
 
 def fmt(value: Any, key: str = "") -> str:
@@ -58,7 +74,7 @@ def fmt(value: Any, key: str = "") -> str:
     if isinstance(value, bool) or value is None:
         return f"`{json.dumps(value)}`"
     if isinstance(value, float) and "accuracy" in key and math.isfinite(value):
-        return f"{100 * value:.2f}%"
+        return pct(value)
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)
     if isinstance(value, float):
@@ -70,10 +86,6 @@ def fmt(value: Any, key: str = "") -> str:
     return f"`{value}`" if value != "" else ""
 
 
-def _scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list))
-
-
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
@@ -82,205 +94,135 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([_row(header), "|" + "---|" * len(header), *map(_row, rows)])
 
 
-def key_values(obj: dict[str, Any]) -> str:
-    return table(["", ""], [[f"`{k}`", fmt(v, k)] for k, v in obj.items()])
-
-
-def matrix(obj: dict[str, dict[str, Any]], corner: str) -> str:
-    """Rows are the outer keys, columns the inner keys; accuracy formatting by either key."""
-    columns = list(dict.fromkeys(c for inner in obj.values() for c in inner))
-    rows = [
-        [f"`{r}`", *(fmt(inner.get(c, ""), c + r) for c in columns)] for r, inner in obj.items()
-    ]
-    return table([corner, *(f"`{c}`" for c in columns)], rows)
-
-
-def columns_table(obj: dict[str, list[Any]]) -> str:
-    keys = list(obj)
-    length = len(obj[keys[0]])
-    return table(
-        [f"`{k}`" for k in keys], [[fmt(obj[k][i], k) for k in keys] for i in range(length)]
-    )
-
-
-def summary_tables(summary: dict[str, Any]) -> str:
-    """The experiment's `summary`, whatever its shape, as tables: nothing in it is left out."""
-    parts = []
-    nested = {
-        k: v
-        for k, v in summary.items()
-        if isinstance(v, dict) and not all(_scalar(x) for x in v.values())
-    }
-    for key, value in nested.items():
-        parts.append(matrix(value, f"`{key}`"))
-    lists = {k: v for k, v in summary.items() if isinstance(v, list)}
-    if len(lists) >= 2 and len({len(v) for v in lists.values()}) == 1:
-        parts.append(columns_table(lists))
-        lists = {}
-    flat = {k: v for k, v in summary.items() if isinstance(v, dict) and k not in nested}
-    if flat:
-        parts.append(matrix(flat, ""))
-    scalars = {k: v for k, v in summary.items() if _scalar(v) or k in lists}
-    if scalars:
-        parts.append(key_values(scalars))
-    return "\n\n".join(parts)
-
-
-def _collapsible(summary: str, body: str) -> str:
+def _folded(title: str, body: str) -> str:
     indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
-    return f'??? info "{summary}"\n\n{indented}\n'
+    return f'??? note "{title}"\n\n{indented}\n'
 
 
-def _caption(name: str) -> str:
-    return name.replace("_", " ").replace("-", " ").capitalize()
+def _png_size(path: Path) -> tuple[int, int] | None:
+    head = path.read_bytes()[:24]
+    if path.suffix.lower() != ".png" or head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", head[16:24])
 
 
-def render_experiment(config: MkDocsConfig, page: Page, name: str) -> str:
-    metrics = load_metrics(config, name)
-    folder = _runs_dir(config) / name
-    base = posixpath.relpath(f"{RUNS_URI}/{name}", posixpath.dirname(page.file.src_uri) or ".")
+def read(config: MkDocsConfig, name: str) -> runs.Metrics:
+    """The checked metrics.json of experiment ``name``, or one line that stops the build."""
     try:
-        runs, summary, artifacts = metrics["runs"], metrics["summary"], metrics["artifacts"]
-        figures = artifacts["figures"]
-    except (KeyError, TypeError) as exc:
-        raise PluginError(f"{folder}/metrics.json has no {exc}: {REGENERATE}") from None
-    parts = [
-        f"> {metrics.get('description', '')}",
-        f"Made by `{metrics.get('command', '')}` in {fmt(metrics.get('wall_time_s'))} s.",
-        "### Summary",
-        summary_tables(summary),
-        "### Runs",
-        table(
-            ["run", *(f"`{k}`" for k in runs[0]["final"]), "`train_time_s`", "`wall_time_s`"],
-            [
-                [
-                    f"`{r['id']}`",
-                    *(fmt(v, k) for k, v in r["final"].items()),
-                    fmt(r.get("train_time_s")),
-                    fmt(r.get("wall_time_s")),
-                ]
-                for r in runs
-            ],
-        ),
-        "### Figures",
-    ]
-    shown = set()
-    for fig_name, rel in figures.items():
-        if not (folder / rel).is_file():
-            raise PluginError(f"{folder}/{rel} is missing: {REGENERATE}")
-        shown.add(rel)
-        parts.append(
-            f'<figure class="run-figure" markdown>\n\n![{_caption(fig_name)}]({base}/{rel})\n\n'
-            f"<figcaption>{_caption(fig_name)} (<code>{rel}</code>)</figcaption>\n</figure>"
-        )
+        metrics = runs.read_metrics(_runs_dir(config) / name)
+    except runs.RunFormatError as exc:
+        raise PluginError(f"{exc}: {REGENERATE}") from None
+    if metrics["experiment"] != name:
+        raise PluginError(f"{metrics.path}: field experiment is {metrics['experiment']!r}, "
+                          f"not the folder's name {name!r}: {REGENERATE}")
+    return metrics
+
+
+def _experiment(metrics: runs.Metrics):
+    exp = catalogue().get(metrics["experiment"])
+    if exp is None:
+        raise PluginError(f"{metrics.path}: field experiment names {metrics['experiment']!r}, "
+                          "which mnist_scratch.train does not know: remove the folder or "
+                          f"{REGENERATE}")
+    return exp
+
+
+def _figures(metrics: runs.Metrics, folder: Path, base: str) -> list[str]:
+    """Every figure the experiment lists, once; an image it does not list stops the build."""
+    parts, listed = [], set()
+    for name, rel in metrics["artifacts"]["figures"].items():
+        path = folder / rel
+        if not path.is_file():
+            raise PluginError(f"{path} is missing: {REGENERATE}")
+        listed.add(rel)
+        caption = CAPTIONS.get(name, label(name).capitalize())
+        size = _png_size(path)
+        attrs = "" if size is None else f'{{ width="{size[0]}" height="{size[1]}" }}'
+        # A narrow figure (a 5-column grid, the confusion matrix) may sit beside another.
+        kind = "run-figure" if size is None or size[0] > NARROW_PX else "run-figure narrow"
+        parts.append(f'<figure class="{kind}" markdown>\n\n![{caption}]({base}/{rel}){attrs}'
+                     f"\n\n<figcaption>{caption}</figcaption>\n</figure>")
     unlisted = sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.suffix.lower() in IMAGE_SUFFIXES and p.relative_to(folder).as_posix() not in shown
+        p.relative_to(folder).as_posix() for p in folder.rglob("*")
+        if p.suffix.lower() in IMAGE_SUFFIXES and p.relative_to(folder).as_posix() not in listed
     )
     if unlisted:
         raise PluginError(f"{folder}: figures not listed in metrics.json: {', '.join(unlisted)}")
-    if not shown:
-        raise PluginError(f"{folder} has no figures: {REGENERATE}")
-    configs = {r["id"]: r["config"] for r in runs}
+    return parts
+
+
+def _configurations(metrics: runs.Metrics) -> str:
+    """What all runs share in one sentence, then a table of only what differs between them."""
+    configs = {r["id"]: r["config"] for r in metrics["runs"]}
     keys = list(dict.fromkeys(k for c in configs.values() for k in c))
-    parts.append(
-        _collapsible(
-            "Configuration of each run",
-            table(
-                ["", *(f"`{rid}`" for rid in configs)],
-                [[f"`{k}`", *(fmt(c.get(k, ""), k) for c in configs.values())] for k in keys],
-            ),
-        )
-    )
-    for r in runs:
+    same = [k for k in keys if len({json.dumps(c.get(k)) for c in configs.values()}) == 1]
+    first = next(iter(configs.values()))
+    text = "Every run: " + ", ".join(f"{label(k)} {fmt(first.get(k), k)}" for k in same) + "."
+    differ = [k for k in keys if k not in same]
+    if differ:
+        text += "\n\n" + table(["run", *map(label, differ)],
+                               [[f"`{rid}`", *(fmt(c.get(k, ""), k) for k in differ)]
+                                for rid, c in configs.items()])
+    return text
+
+
+def _histories(metrics: runs.Metrics) -> str:
+    parts = []
+    for r in metrics["runs"]:
         history = r["history"]
-        parts.append(
-            _collapsible(
-                f"History of run {r['id']} ({len(next(iter(history.values()), []))} rows, "
-                f"one per {r.get('unit', 'step')})",
-                columns_table(history),
-            )
-        )
-    files = metrics.get("data", {}).get("files", {})
-    parts.append(
-        _collapsible(
-            "Library versions and data files",
-            key_values(metrics.get("versions", {}))
-            + "\n\n"
-            + table(
-                ["file", "sha256", "source"],
-                [
-                    [f"`{n}`", f"`{f.get('sha256', '')}`", fmt(f.get("source", ""))]
-                    for n, f in files.items()
-                ],
-            ),
-        )
-    )
-    saved = sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() not in IMAGE_SUFFIXES
-    )
-    parts.append(
-        "Files saved by this run: " + ", ".join(f"[`{n}`]({base}/{n})" for n in saved) + "."
-    )
-    _shown.add(name)
+        rows = len(history["step"])
+        parts.append(f"**`{r['id']}`**: {rows} rows, one per {r['unit']}\n\n"
+                     + table([label(k) for k in history],
+                             [[fmt(history[k][i], k) for k in history] for i in range(rows)]))
     return "\n\n".join(parts)
 
 
-def _get(metrics: dict[str, Any], name: str, *path: str) -> Any:
-    value: Any = metrics
-    for key in path:
-        try:
-            value = value[key]
-        except (KeyError, IndexError, TypeError):
-            raise PluginError(
-                f"{RUNS_URI}/{name}/metrics.json has no {'.'.join(path)}: {REGENERATE}"
-            ) from None
-    return value
+def render_experiment(config: MkDocsConfig, page: Page, name: str) -> str:
+    metrics = read(config, name)
+    exp = _experiment(metrics)
+    folder = _runs_dir(config) / name
+    base = posixpath.relpath(f"{RUNS_URI}/{name}", posixpath.dirname(page.file.src_uri) or ".")
+    try:
+        header, rows = exp.results(metrics)
+    except runs.RunFormatError as exc:
+        raise PluginError(f"{exc}: {REGENERATE}") from None
+    figures = _figures(metrics, folder, base)
+    if not figures:
+        raise PluginError(f"{folder} has no figures: {REGENERATE}")
+    versions = table(["", ""], [[label(k), fmt(v)] for k, v in metrics["versions"].items()])
+    files = metrics["data"].get("files", {})
+    data = table(["file", "sha256", "source"],
+                 [[f"`{n}`", f"`{f.get('sha256', '')}`", fmt(f.get("source", ""))]
+                  for n, f in files.items()])
+    saved = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                   if p.is_file() and p.suffix.lower() not in IMAGE_SUFFIXES)
+    made = (f"Made by `{metrics['command']}` in {metrics['wall_time_s']:.0f} s of training "
+            "time (summed over its runs). Files: "
+            + ", ".join(f"[`{n}`]({base}/{n})" for n in saved) + ".")
+    _shown.add(name)
+    return "\n\n".join([
+        table(header, rows),
+        '<div class="run-figures" markdown>',
+        *figures,
+        "</div>",
+        _folded("Configuration of each run",
+                f"{metrics['description']}\n\n{_configurations(metrics)}"),
+        _folded(f"History of each run ({len(metrics['runs'])})", _histories(metrics)),
+        _folded("Versions, data files and saved files", f"{made}\n\n{versions}\n\n{data}"),
+    ])
 
 
 def render_headline(config: MkDocsConfig, page: Page) -> str:
-    """One row per experiment: the numbers a reader asks for first."""
+    """One row per result each experiment the main job trains puts on the home page."""
     runs_page = posixpath.relpath("runs.md", posixpath.dirname(page.file.src_uri) or ".")
     rows = []
-    seed = load_metrics(config, "seed-reproduction")
-    at = _get(seed, "seed-reproduction", "summary", "at")
-    reported = _get(seed, "seed-reproduction", "summary", "seeds_reported_heldout_accuracy")
-    for step, values in at.items():
-        rows.append(
-            [
-                f"[seed-reproduction]({runs_page}#seed-reproduction)",
-                f"seeds' setup, {step} full-batch iterations",
-                f"{fmt(values['heldout_accuracy'], 'accuracy')} held out "
-                f"(seeds report {fmt(reported, 'accuracy')}), "
-                f"{fmt(values['test_accuracy'], 'accuracy')} test",
-            ]
-        )
-    improved = load_metrics(config, "improved")
-    test = _get(improved, "improved", "summary", "test_accuracy")
-    seeds = _get(improved, "improved", "summary", "seeds")
-    rows.append(
-        [
-            f"[improved]({runs_page}#improved)",
-            f"784-10-10 trained well, {len(seeds)} seeds",
-            f"{fmt(test['mean'], 'accuracy')} mean test (min {fmt(test['min'], 'accuracy')}, "
-            f"max {fmt(test['max'], 'accuracy')})",
-        ]
-    )
-    width = load_metrics(config, "width")
-    widths = _get(width, "width", "summary", "widths")
-    accs = _get(width, "width", "summary", "test_accuracy")
-    times = _get(width, "width", "summary", "train_time_s")
-    for hidden, acc, seconds in zip(widths, accs, times, strict=True):
-        rows.append(
-            [
-                f"[width]({runs_page}#width)",
-                f"784-{hidden}-10, improved recipe",
-                f"{fmt(acc, 'accuracy')} test, trained in {seconds:.1f} s",
-            ]
-        )
+    for name in SHOWN:
+        metrics = read(config, name)
+        try:
+            lines = _experiment(metrics).headline(metrics)
+        except runs.RunFormatError as exc:
+            raise PluginError(f"{exc}: {REGENERATE}") from None
+        rows += [[f"[{name}]({runs_page}#{name})", setup, result] for setup, result in lines]
     return table(["experiment", "setup", "result"], rows)
 
 
@@ -304,11 +246,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    runs = _runs_dir(config)
-    saved = sorted(p.name for p in runs.iterdir() if p.is_dir()) if runs.is_dir() else []
-    missing = [name for name in (*EXPERIMENTS, *saved) if name not in _shown]
+    missing = [p.name for p in runs.experiment_folders(_runs_dir(config)) if p.name not in _shown]
     if missing:
         raise PluginError(
-            f"no page shows the run(s) {', '.join(dict.fromkeys(missing))}: "
-            "add <!-- runs:experiment NAME --> to docs/runs.md"
+            f"no page shows the run(s) {', '.join(missing)} in {_runs_dir(config)}: add "
+            "<!-- runs:experiment NAME --> to docs/runs.md, or delete a folder you do not want"
         )
