@@ -2,14 +2,13 @@ r"""The exercises: what each asks, where it sits on the site, its hint and its w
 
 Plain data, so that listing or showing an exercise imports neither NumPy nor sympy. Two kinds:
 
-`Implement`
-    The reader writes a function with the same name and signature as the package's
-    (``target``); `mnist_scratch.exercises.implement` grades it by its properties. The worked
-    solution is a file in ``mnist_scratch/exercises/solutions/`` graded like any answer.
-`Derive`
-    The reader types an expression in sympy syntax; `mnist_scratch.exercises.derive` compares
-    it with ``truth`` symbolically. The worked solution is a list of steps, and every step's
-    expression is graded against the truth as well.
+- `Implement`: the reader writes a function with the same name and signature as the
+  package's (``target``); `mnist_scratch.exercises.implement` grades it by its properties.
+  The worked solution is a file in ``mnist_scratch/exercises/solutions/`` graded like any
+  answer.
+- `Derive`: the reader types an expression in sympy syntax; `mnist_scratch.exercises.derive`
+  compares it with ``truth`` symbolically. The worked solution is a list of steps, and every
+  step's expression is graded against the truth as well.
 
 Every exercise belongs to one derivation page (``page``, the page's source path under
 ``docs/``) and is shown at the end of it.
