@@ -1,4 +1,9 @@
-"""Central finite differences in float64 agree with `network.backward`, entry by entry."""
+"""Central finite differences in float64 agree with `network.backward`, entry by entry.
+
+Every problem has hidden units that are on and units that are off (so a lost ReLU mask, or Z1
+used where A1 belongs, changes the answer), and one width makes W2 square (hidden = classes),
+where a missing transpose runs silently instead of failing on a shape.
+"""
 
 import numpy as np
 import pytest
@@ -15,10 +20,11 @@ ABS_TOL = 1e-11
 
 
 def _problem(hidden, m):
-    """A float64 problem whose hidden pre-activations avoid ReLU's kink, by construction.
+    """A float64 problem whose hidden pre-activations avoid ReLU's kink and take both signs.
 
-    Draws from a fixed seed until every |Z1| > KINK_MARGIN, so the test is deterministic and
-    finite differences never straddle the kink (where ReLU has no derivative).
+    Draws from a fixed seed until every |Z1| > KINK_MARGIN and Z1 has positive and negative
+    entries, so the test is deterministic, finite differences never straddle the kink (where
+    ReLU has no derivative) and the ReLU mask matters.
     """
     rng = np.random.default_rng(1000 * hidden + m)
     while True:
@@ -26,7 +32,8 @@ def _problem(hidden, m):
         params["b1"] = rng.uniform(-0.5, 0.5, (hidden, 1))  # He biases are 0: vary them
         params["b2"] = rng.uniform(-0.5, 0.5, (CLASSES, 1))
         X = rng.standard_normal((INPUTS, m))
-        if np.abs(forward(params, X)["Z1"]).min() > KINK_MARGIN:
+        Z1 = forward(params, X)["Z1"]
+        if np.abs(Z1).min() > KINK_MARGIN and (Z1 > 0).any() and (Z1 < 0).any():
             Y = one_hot(rng.integers(0, CLASSES, m), CLASSES, dtype=np.float64)
             return params, X, Y
 
@@ -36,7 +43,7 @@ def _loss(params, X, Y):
 
 
 @pytest.mark.parametrize("m", [1, 2, 5])
-@pytest.mark.parametrize("hidden", [3, 10, 17])
+@pytest.mark.parametrize("hidden", [3, CLASSES, 10, 17])  # CLASSES: a square W2
 def test_backward_matches_central_differences(hidden, m):
     params, X, Y = _problem(hidden, m)
     grads = backward(params, X, Y, forward(params, X))

@@ -34,9 +34,7 @@ _k, _kk = primed(K, 1), primed(K, 2)
 def softmax_general(index: sp.Expr = k) -> sp.Expr:
     r"""Softmax of class ``index`` over a symbolic number of classes $K$.
 
-    $$
-    a_k = \frac{e^{z_k}}{\sum_{k''=0}^{K-1} e^{z_{k''}}}
-    $$
+    $a_k = e^{z_k} / \sum_{k''} e^{z_{k''}}$, the sum running over $k'' = 0, \dots, K-1$.
 
     Examples
     --------
@@ -49,9 +47,7 @@ def softmax_general(index: sp.Expr = k) -> sp.Expr:
 def cross_entropy_general() -> sp.Expr:
     r"""Cross-entropy of one example over $K$ classes, with softmax written out.
 
-    $$
-    \ell = -\sum_{k'=0}^{K-1} y_{k'} \log a_{k'}
-    $$
+    $\ell = -\sum_{k'} y_{k'} \log a_{k'}$, the sum running over $k' = 0, \dots, K-1$.
 
     Examples
     --------

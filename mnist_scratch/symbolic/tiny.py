@@ -2,12 +2,9 @@ r"""A small network written out in sympy, one symbol per entry, differentiated b
 
 This is the independent witness of the numeric checks (`mnist_scratch.checks`): sympy's
 `diff` of the loss with respect to every parameter entry, with no back-propagation formula
-anywhere, compiled to NumPy once per size and evaluated at the numbers `backward` is given.
-
-$$
-L = -\frac{1}{m} \sum_{k,j} Y_{kj}
-\log \mathrm{softmax}\big(W_2\, \mathrm{ReLU}(W_1 X + b_1) + b_2\big)_{kj}
-$$
+anywhere, compiled to NumPy once per size and evaluated at the numbers `backward` is given:
+the loss is $L = -\frac{1}{m} \sum_{k,j} Y_{kj} \log \mathrm{softmax}(W_2\, \mathrm{ReLU}(W_1 X
++ b_1) + b_2)_{kj}$ with one symbol for every entry.
 """
 
 from __future__ import annotations
