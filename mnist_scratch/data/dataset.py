@@ -95,10 +95,10 @@ def design_matrix(images: np.ndarray, dtype=np.float32) -> np.ndarray:
     r"""Scale uint8 images to ``[0, 1]``: one row per example, C-contiguous.
 
     $$
-    X = \tfrac{1}{255}\, P^\top \in [0, 1]^{784 \times m}
+    D = \tfrac{1}{255}\, P \in [0, 1]^{m \times 784}, \qquad X = D^\top
     $$
 
-    where ``P`` is the ``(m, 784)`` pixel array. The function returns the rows ``P / 255``;
+    where ``P`` is the ``(m, 784)`` pixel array. The function returns the rows ``D = P / 255``;
     the math takes ``design_matrix(images).T``, a ``(784, m)`` view with no copy, and slicing a
     mini-batch of rows stays contiguous.
 
