@@ -78,20 +78,31 @@ def write_artifact(results: dict[str, Any], out: Path) -> Path:
 def _cell(value: Any) -> str:
     if value is None:
         return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "**no**"
     return str(value).replace("|", "\\|")
 
 
+def _value(row: dict[str, Any]) -> str:
+    """A summary row's value with its target: ``1.169 (target ≤ 1.3: met)``."""
+    if row["target"] is None:
+        return _cell(row["value"])
+    verdict = "met" if row["met"] else "**not met**"
+    return f"{_cell(row['value'])} (target ≤ {row['target']}: {verdict})"
+
+
+def _columns(header: list[str], rows: list[list[Any]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)]
+
+
 def render_markdown(results: dict[str, Any]) -> str:
-    """The results as Markdown tables: the headline summary, then each part's measurements."""
+    """The results as Markdown tables of at most three columns (they must fit a phone): the
+    headline summary, the machine, then each part's measurements."""
     if results.get("schema") != SCHEMA:
         raise KeyError(f"schema {SCHEMA} (found {results.get('schema')!r})")
     env = results["environment"]
     blas = next((p for p in env["threadpools"] if p.get("user_api") == "blas"), {})
-    lines = ["| part | measure | value | target | met |", "|---|---|---|---|---|"]
-    lines += [f"| {r['part']} | {r['measure']} | {_cell(r['value'])} | {_cell(r['target'])} | "
-              f"{_cell(r['met'])} |" for r in results["summary"]]
+    lines = ["| part | measure | value |", "|---|---|---|"]
+    lines += [f"| {r['part']} | {_cell(r['measure'])} | {_value(r)} |" for r in results["summary"]]
     lines += ["", f"Measured with `{results['command']}` on {results['created']} "
               f"({'quick run, ' if results['quick'] else ''}{results['data']['source']} data, "
               f"{results['data']['train_rows']:,} training rows).", ""]
@@ -106,30 +117,35 @@ def render_markdown(results: dict[str, Any]) -> str:
               f"{env.get('load_average_end')} |"]
     mb = results["minibatch"]
     r = mb["recipe"]
+    batches = mb["batches"]
     lines += ["", f"The training loop's epoch at hidden width 10: learning rate {r['lr']} "
               f"({r['warmup']} warm-up steps, then {r['schedule']}), momentum {r['momentum']}; "
-              "times in ms, BLAS on one thread unless said.", "",
-              "| batch | epoch | stream | shuffle | gathers | BLAS products | fixed per-step "
-              "cost | remainder | µs per step | epoch, default BLAS threads | epoch, whole "
-              "shuffled copy | epoch, uint8 gather |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for rec in mb["batches"]:
-        s = rec["split_ms"]
-        lines.append(
-            f"| {rec['batch']} | {rec['epoch_ms']} | {rec['stream_ms']} | {s['shuffle']} | "
-            f"{s['gather']} | {s['blas_products']} | {s['fixed_per_step_overhead']} | "
-            f"{s['remainder']} | {rec['fixed_us_per_step']} | "
-            f"{_cell(rec.get('epoch_default_threads_ms'))} | "
-            + " | ".join(str(a["epoch_ms"]) for a in rec["layouts"].values()) + " |")
+              "milliseconds, BLAS on one thread unless said.", ""]
+    parts = [
+        ("epoch", lambda b: b["epoch_ms"]),
+        ("one stream of the rows", lambda b: b["stream_ms"]),
+        ("shuffle", lambda b: b["split_ms"]["shuffle"]),
+        ("gathers", lambda b: b["split_ms"]["gather"]),
+        ("BLAS products", lambda b: b["split_ms"]["blas_products"]),
+        ("fixed per-step cost", lambda b: b["split_ms"]["fixed_per_step_overhead"]),
+        ("remainder", lambda b: b["split_ms"]["remainder"]),
+        ("fixed cost per step (µs)", lambda b: b["fixed_us_per_step"]),
+        ("epoch, BLAS on its default threads", lambda b: b.get("epoch_default_threads_ms")),
+        ("epoch, a whole shuffled copy per epoch", lambda b: b["layouts"]["copy"]["epoch_ms"]),
+        ("epoch, uint8 pixels gathered", lambda b: b["layouts"]["uint8"]["epoch_ms"]),
+    ]
+    lines += _columns(["", *(f"batch {b['batch']}" for b in batches)],
+                      [[name, *(get(b) for b in batches)] for name, get in parts])
     tv = results["torch"]
     if "settings" in tv:
         rt = tv["recipe"]
         lines += ["", f"PyTorch {tv['torch']}, batch {tv['batch']}, SGD momentum "
                   f"{rt['momentum']}, learning rate {rt['lr']} with {rt['warmup']} warm-up "
-                  f"steps then {rt['schedule']}; times in ms.",
-                  "", "| hidden | threads (NumPy BLAS / torch) | NumPy (the loop's epoch) | "
-                  "idiomatic torch | hand-written torch |", "|---|---|---|---|---|"]
-        lines += [f"| {s['hidden']} | {s['numpy_blas_threads']} / {s['torch_threads']} | "
-                  f"{s['numpy_ms']} | {s['torch_idiomatic_ms']} | {s['torch_formulas_ms']} |"
-                  for s in tv["settings"]]
+                  f"steps then {rt['schedule']}; milliseconds per epoch (threads: NumPy's BLAS "
+                  "/ torch's).", ""]
+        lines += _columns(
+            ["setting", "NumPy, the loop's epoch", "PyTorch idiomatic / hand-written"],
+            [[f"H = {s['hidden']}, {s['numpy_blas_threads']} / {s['torch_threads']} threads",
+              s["numpy_ms"], f"{s['torch_idiomatic_ms']} / {s['torch_formulas_ms']}"]
+             for s in tv["settings"]])
     return "\n".join(lines)
