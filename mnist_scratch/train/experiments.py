@@ -195,9 +195,10 @@ class Baseline(Experiment):
 
     def headline(self, metrics: Metrics) -> list[tuple[str, str]]:
         reported = metrics.field("summary", "baseline_reported_heldout_accuracy", kind=float)
+        said = f"; the original tutorial reports {pct(reported)}"
         return [(f"the original tutorial's method, {step} full-batch iterations",
                  f"{pct(v['test_accuracy'])} test accuracy ({pct(v['heldout_accuracy'])} on the "
-                 f"1,000 held-out images; the original tutorial reports {pct(reported)})")
+                 f"1,000 held-out images{said if step == str(self.reported_at) else ''})")
                 for step, v in self._at(metrics).items()]
 
     def results(self, metrics: Metrics) -> tuple[list[str], list[list[str]]]:
