@@ -310,3 +310,16 @@ def test_hook_checks_hold_under_python_O(written, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert SUMMARY_WITHOUT_MEAN[1] in done.stdout
+
+
+def test_headline_rows_are_chosen_by_each_experiment_the_main_job_trains():
+    hook = _hook()
+    home = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"))
+    text = hook.render_headline(SimpleNamespace(docs_dir=str(ROOT / "docs")), home)
+    baseline = runs.read_metrics(ROOT / "docs" / "assets" / "runs" / "baseline")
+    at = baseline["summary"]["at"]
+    assert text.count("[baseline](runs.md#baseline)") == len(at)  # one row per checkpoint
+    for values in at.values():
+        assert f"{100 * values['test_accuracy']:.2f}% test accuracy" in text
+    assert text.count("the original tutorial reports") == 1  # beside its own iteration only
+    assert "[ablation]" not in text  # its ends are the other experiments
