@@ -114,6 +114,12 @@ def located(change: Change) -> tuple[str, int, str]:
     ------
     ChangeNoLongerApplies
         If the line is not in the function exactly once.
+
+    Examples
+    --------
+    >>> path, line, text = located(bug("missing-mean").change)
+    >>> path.endswith("gradients.py"), text.split("#")[0].strip()
+    (True, 'dW *= 1 / delta.shape[1]')
     """
     fn = _original(change.target)
     lines, first = inspect.getsourcelines(fn)

@@ -785,7 +785,13 @@ def anchor(exercise: Exercise) -> str:
 
 
 def check_command(exercise: Exercise) -> str:
-    """The command that grades an answer to ``exercise``."""
+    """The command that grades an answer to ``exercise``.
+
+    Examples
+    --------
+    >>> check_command(EXERCISES["softmax"])
+    'python -m mnist_scratch.exercises check softmax my_softmax.py'
+    """
     answer = f"my_{exercise.name}.py" if exercise.kind == "implement" else "answer.txt"
     return f"python -m mnist_scratch.exercises check {exercise.name} {answer}"
 

@@ -58,6 +58,14 @@ def grade_answer(name: str, source: str, filename: str = "<answer>") -> Verdict:
 
     A time limit raised by the sandbox (`mnist_scratch.exercises.verdict.TimeUp`) passes
     through; every other problem with the answer becomes a verdict.
+
+    Examples
+    --------
+    >>> grade_answer("logit-gradient", "a[k] - y[k]").status
+    'correct'
+    >>> verdict = grade_answer("logit-gradient", "-y[k]/a[k]")
+    >>> verdict.status, verdict.mistake
+    ('wrong', '-y[k]/a[k]')
     """
     exercise: Exercise = EXERCISES[name]
     try:

@@ -118,7 +118,13 @@ _SYMBOLS = {
 
 
 def plain(text: str, width: int | None = 96) -> str:
-    """Markdown with LaTeX math, as plain text for a terminal."""
+    """Markdown with LaTeX math, as plain text for a terminal.
+
+    Examples
+    --------
+    >>> plain(r"$\\frac{\\partial \\ell}{\\partial z_k} = a_k - y_k$")
+    '(∂ ℓ)/(∂ z_k) = a_k - y_k'
+    """
     for pattern, repl in _TEX:
         text = re.sub(pattern, repl, text)
     for tex, char in _SYMBOLS.items():
