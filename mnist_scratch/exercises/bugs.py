@@ -425,8 +425,9 @@ BUGS: tuple[ClassicBug, ...] = (
             "A rate typed into the update (5.0) instead of the `lr` argument. The first large "
             "steps push each hidden unit's pre-activation below 0 for every image; a unit that "
             "is 0 everywhere gets no gradient ($\\mathrm{ReLU}' = 0$), so it never comes back. "
-            "With every unit dead the network predicts from $b_2$ alone: the loss stays finite, "
-            "near $\\log 10$."
+            "Nothing overflows, so no NaN warns you: the loss stays finite while the network, "
+            "every unit dead, predicts from $b_2$ alone. The package's trainer watches for "
+            "exactly this and stops the run."
         ),
     ),
     ClassicBug(
