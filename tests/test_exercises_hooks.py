@@ -102,7 +102,7 @@ def test_the_build_stops_when_a_sentence_no_longer_matches_its_numbers(bugs_hook
     monkeypatch.setattr(
         bugrun, "claims", lambda bug, result, base: [bugrun.Claim("it is so", bug is not BUGS[0])]
     )
-    results = {"baseline": {}, **{b.name: {} for b in BUGS}}
+    results = {bugrun.NO_BUG: {}, **{b.name: {} for b in BUGS}}
     only_the_first = f"no longer show:\\n{BUGS[0].name}: it is so$"
     with pytest.raises(PluginError, match=only_the_first):
         bugs_hook.page_markdown(results)

@@ -76,7 +76,7 @@ def _run(name: str, data: Path) -> dict:
 def _measure_all(folder: Path) -> dict[str, dict]:
     data = folder / "mnist-slice.npz"
     bugrun.write_data(data)
-    names = ["baseline", *(b.name for b in BUGS)]
+    names = [bugrun.NO_BUG, *(b.name for b in BUGS)]
     with concurrent.futures.ThreadPoolExecutor(WORKERS, thread_name_prefix="bugrun") as pool:
         return dict(zip(names, pool.map(lambda n: _run(n, data), names), strict=True))
 
@@ -249,7 +249,7 @@ def bug_markdown(n: int, bug: ClassicBug, result: dict, base: dict) -> str:
 
 
 def summary_markdown(results: dict[str, dict]) -> str:
-    base = results["baseline"]
+    base = results[bugrun.NO_BUG]
     rows = [
         "| bug | gradient check | short run | tests failing |",
         "|---|---|---|---|",
@@ -306,7 +306,7 @@ def setup_markdown(base: dict) -> str:
 
 
 def page_markdown(results: dict[str, dict]) -> str:
-    base = results["baseline"]
+    base = results[bugrun.NO_BUG]
     problems = [
         f"{bug.name}: {claim.text}"
         for bug in BUGS

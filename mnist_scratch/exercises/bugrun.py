@@ -1,7 +1,7 @@
 r"""What one classic bug does, measured in a throw-away process: the classic-bugs page's numbers.
 
 ``python -m mnist_scratch.exercises.bugrun NAME DATA.npz`` (NAME a classic bug, or
-``baseline`` for the package as it is) installs the bug into this process only
+``no-bug`` for the package as it is) installs the bug into this process only
 (`mnist_scratch.exercises.bugs.install`: every function and test that imported the changed
 function runs the change) and prints one JSON object:
 
@@ -20,7 +20,7 @@ function runs the change) and prints one JSON object:
 ``grader``
     The changed function graded as an answer to its exercise.
 
-The site build runs one such process per bug (and one baseline) while the pages render.
+The site build runs one such process per bug (and one with no bug) while the pages render.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ TRAIN_ROWS, TEST_ROWS = 10_000, 2_000
 GRADCHECK = {"inputs": 12, "hidden": 10, "classes": 10, "m": 4}
 H = 1e-6  # central-difference step in float64
 GRADCHECK_TOL = 1e-6  # the gradient check "passes" below this relative error
+NO_BUG = "no-bug"  # the measurements of the package as it is, to compare with
 
 
 def write_data(path: Path) -> None:
@@ -240,9 +241,9 @@ def grade_bug(bug: ClassicBug) -> dict:
 
 
 def measure(name: str, data_path: Path) -> dict:
-    """Everything the classic-bugs page says about one bug (or the baseline)."""
+    """Everything the classic-bugs page says about one bug (or ``no-bug``: the package as it is)."""
     bug = next((b for b in BUGS if b.name == name), None)
-    if bug is None and name != "baseline":
+    if bug is None and name != NO_BUG:
         raise KeyError(name)
     result: dict = {"bug": name}
     if bug is not None:
@@ -260,7 +261,7 @@ def measure(name: str, data_path: Path) -> dict:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 2:
-        print("usage: python -m mnist_scratch.exercises.bugrun NAME|baseline DATA.npz",
+        print(f"usage: python -m mnist_scratch.exercises.bugrun NAME|{NO_BUG} DATA.npz",
               file=sys.stderr)
         return 2
     name, data = args
@@ -276,7 +277,7 @@ class Claim:
     holds: bool
 
 
-def claims(bug: ClassicBug, result: dict, baseline: dict) -> list[Claim]:
+def claims(bug: ClassicBug, result: dict, unchanged: dict) -> list[Claim]:
     """What the page says about ``bug`` in words, checked against what it measured.
 
     The site build stops when one no longer holds, so the words cannot drift from the numbers.
@@ -312,12 +313,12 @@ def claims(bug: ClassicBug, result: dict, baseline: dict) -> list[Claim]:
         found.append(Claim(
             "training runs and the loss falls, more slowly than without the bug",
             "error" not in run and run["test_loss"] < run["first_test_loss"]
-            and run["test_loss"] > baseline["training"]["test_loss"],
+            and run["test_loss"] > unchanged["training"]["test_loss"],
         ))
     if bug.name == "relu-prime-at-zero":
         found.append(Claim(
             "the package's ReLU′(0) is 0 and the changed one's is 1",
-            baseline["relu_prime_at_zero"] == 0 and result["relu_prime_at_zero"] == 1,
+            unchanged["relu_prime_at_zero"] == 0 and result["relu_prime_at_zero"] == 1,
         ))
     return found
 
