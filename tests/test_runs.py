@@ -7,9 +7,12 @@ written without figures: the format needs none (`tests/test_figures.py` draws th
 from __future__ import annotations
 
 import copy
+import hashlib
 import importlib.util
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -23,7 +26,7 @@ from mkdocs.exceptions import PluginError
 from mnist_scratch import runs
 from mnist_scratch.metrics import accuracy
 from mnist_scratch.network import forward, predict
-from mnist_scratch.train.experiments import catalogue
+from mnist_scratch.train.experiments import SHOWN, catalogue
 from mnist_scratch.train.loop import train
 from mnist_scratch.train.output import write
 from mnist_scratch.train.parallel import frames_per_config, train_all
@@ -323,3 +326,35 @@ def test_headline_rows_are_chosen_by_each_experiment_the_main_job_trains():
         assert f"{100 * values['test_accuracy']:.2f}% test accuracy" in text
     assert text.count("the original tutorial reports") == 1  # beside its own iteration only
     assert "[ablation]" not in text  # its ends are the other experiments
+
+
+def _figures_shown_twice(docs: Path) -> list[str]:
+    """Figures of the Training runs page whose pixels another figure on the page already shows."""
+    hook = _hook()
+    config = SimpleNamespace(docs_dir=str(docs))
+    seen: dict[str, str] = {}
+    twice = []
+    for name in SHOWN:
+        text = hook.render_experiment(config, PAGE, name)
+        for rel in re.findall(r"\]\((assets/runs/[^)]+\.png)\)", text):
+            digest = hashlib.sha256((docs / rel).read_bytes()).hexdigest()
+            if digest in seen:
+                twice.append(f"{rel} = {seen[digest]}")
+            seen.setdefault(digest, rel)
+    return twice
+
+
+def test_the_runs_page_shows_each_figure_once(tmp_path):
+    """Issue 12: the ablation section used to repeat the improved run's figures."""
+    assert _figures_shown_twice(ROOT / "docs") == []
+    # The same check on a copy where the ablation lists the improved run's confusion matrix.
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "assets" / "runs", docs / "assets" / "runs")
+    ablation = docs / "assets" / "runs" / "ablation"
+    shutil.copy(docs / "assets" / "runs" / "improved" / "figures" / "confusion.png",
+                ablation / "figures" / "confusion.png")
+    doc = json.loads((ablation / "metrics.json").read_text())
+    doc["artifacts"]["figures"]["confusion"] = "figures/confusion.png"
+    (ablation / "metrics.json").write_text(json.dumps(doc))
+    assert _figures_shown_twice(docs) == [
+        "assets/runs/ablation/figures/confusion.png = assets/runs/improved/figures/confusion.png"]
