@@ -112,5 +112,5 @@ def central_difference_error(
         ax.set(xscale="log", yscale="log", xlabel="step h",
                ylabel="|central difference − backward|",
                title="Truncation (∝ h²) on the right, round-off (∝ ε/h) on the left")  # fmt: skip
-        ax.legend(loc="upper center")
+        ax.legend(loc="lower right")
     return fig

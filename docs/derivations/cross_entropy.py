@@ -28,8 +28,10 @@
 # <div class="equation" id="eq-one-hot" data-code="mnist_scratch.loss.one_hot" markdown>
 #
 # $$
-# Y_{kj} = \begin{cases} 1 & k = y_j \\ 0 & \text{otherwise} \end{cases}
-# \qquad\Longrightarrow\qquad \sum_{k} Y_{kj} = 1 \text{ for every example } j
+# \begin{aligned}
+# Y_{kj} &= \begin{cases} 1 & k = y_j \\ 0 & \text{otherwise} \end{cases} \\
+# \sum_{k} Y_{kj} &= 1 \quad \text{for every example } j
+# \end{aligned}
 # $$
 #
 # </div>
@@ -166,8 +168,10 @@ pages.source(loss.cross_entropy)
 # <div class="equation" id="eq-log-softmax" data-code="mnist_scratch.activations.log_softmax" markdown>
 #
 # $$
-# \log a_k = z_k - \log \sum_{k'} e^{z_{k'}}
-# = (z_k - c) - \log \sum_{k'} e^{z_{k'} - c}
+# \begin{aligned}
+# \log a_k &= z_k - \log \sum_{k'} e^{z_{k'}} \\
+# &= (z_k - c) - \log \sum_{k'} e^{z_{k'} - c}
+# \end{aligned}
 # $$
 #
 # </div>

@@ -43,6 +43,7 @@
 
 # %% tags=["remove_input"]
 import numpy as np
+from IPython.display import display
 
 from mnist_scratch import checks, metrics, network, pages
 from mnist_scratch.data import design_matrix
@@ -128,10 +129,10 @@ checks.require_true("X is a view of the rows", X.base is rows_matrix)
 checks.require_true("a mini-batch of rows is contiguous", batch.flags.c_contiguous)
 same = network.affine(params["W1"], X, params["b1"])
 copied = params["W1"] @ np.ascontiguousarray(X) + params["b1"]
-pages.checks(
+display(pages.checks(
     checks.require("affine on the view equals affine on a contiguous copy",
-                   np.abs(same - copied).max(), 1e-5, "float32")  # fmt: skip
-)
+                   np.abs(same - copied).max(), 1e-5, "float32")
+))  # fmt: skip
 pages.say(
     f"The rows are {rows_matrix.shape} with strides {rows_matrix.strides} bytes (the next pixel "
     f"{rows_matrix.strides[1]} bytes on, the next image {rows_matrix.strides[0]}); `X = rows.T` "
@@ -152,7 +153,7 @@ pages.say(
 # \begin{aligned}
 # &\text{uniform:} && W_1, b_1, W_2, b_2 \sim \mathcal{U}(-0.5,\, 0.5) \\
 # &\text{he:} && (W_\ell)_{ip} \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n_{\ell}}\right),
-# \quad b_\ell = 0
+# \ b_\ell = 0
 # \end{aligned}
 # $$
 #

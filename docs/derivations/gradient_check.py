@@ -87,17 +87,18 @@ pages.figure(
 checks.require_true("float64 beats float32 by orders of magnitude",
                     errors["float64"].min() * 1e3 < errors["float32"].min())  # fmt: skip
 pages.say(
-    "| dtype | $\\varepsilon$ | $\\varepsilon^{1/3}$ | best $h$ measured | its error | "
-    "error at $h = 10^{-6}$ |\n|---|---|---|---|---|---|\n"
+    "| dtype | $\\varepsilon$ | best $h$ ($\\varepsilon^{1/3}$) | its error | "
+    "at $h = 10^{-6}$ |\n|---|---|---|---|---|\n"
     + "\n".join(
-        f"| {name} | {eps[name]:.1e} | {eps[name] ** (1 / 3):.0e} | {best[name]:.0e} | "
-        f"{errors[name].min():.1e} | {errors[name][np.argmin(np.abs(steps - 1e-6))]:.1e} |"
+        f"| {name} | ${pages.sci(eps[name], 1)}$ | ${pages.sci(best[name], 1)}$ "
+        f"(${pages.sci(eps[name] ** (1 / 3), 1)}$) | ${pages.sci(errors[name].min(), 1)}$ | "
+        f"${pages.sci(errors[name][np.argmin(np.abs(steps - 1e-6))], 1)}$ |"
         for name in errors
     )
     + f"\n\nThe gradient entry itself is {reference['dW2'][q]:.4f}. In float32 the best a "
     "central difference can do is too coarse to tell a right gradient from a slightly wrong "
     "one, which is why every function of the package is dtype-generic and the checks run in "
-    f"float64, with the step $h = {checks.FD_STEP:g}$."
+    f"float64, with the step $h = {pages.sci(checks.FD_STEP)}$."
 )
 
 # %% [markdown]
@@ -130,7 +131,7 @@ pages.say(
     "| gradient | shape | largest entry | finite differences vs `backward` |\n|---|---|---|---|\n"
     + "\n".join(
         f"| ${name[0]}{name[1]}_{name[2]}$ | {reference[name].shape} | "
-        f"{np.abs(reference[name]).max():.3g} | {relative[name]:.1e} |"
+        f"{np.abs(reference[name]).max():.3g} | ${pages.sci(relative[name], 1)}$ |"
         for name in checks.GRADIENT_NAMES
     )
 )
@@ -173,7 +174,8 @@ pages.say(
     "| mistake | " + " | ".join(f"${n[0]}{n[1]}_{n[2]}$" for n in checks.GRADIENT_NAMES)
     + " |\n|---|---|---|---|---|\n"
     + "\n".join(
-        f"| {name} | " + " | ".join(f"{wrong[n]:.0e}" for n in checks.GRADIENT_NAMES) + " |"
+        f"| {name} | " + " | ".join(f"${pages.sci(wrong[n], 1)}$" for n in checks.GRADIENT_NAMES)
+        + " |"
         for name, wrong in rows
     )
     + "\n\nEvery mistake leaves an error far above the $10^{-6}$ the right gradients stay "

@@ -130,9 +130,10 @@ pages.say(
 # <div class="equation" id="eq-softmax-jacobian" data-code="mnist_scratch.activations.softmax_jacobian" markdown>
 #
 # $$
-# \frac{\partial a_k}{\partial z_{k'}} = a_k \big(\mathbb{1}[k = k'] - a_{k'}\big),
-# \qquad
-# J = \frac{\partial a}{\partial z} = \mathrm{diag}(a) - a\, a^{\top}
+# \begin{aligned}
+# \frac{\partial a_k}{\partial z_{k'}} &= a_k \big(\mathbb{1}[k = k'] - a_{k'}\big), \\
+# J = \frac{\partial a}{\partial z} &= \mathrm{diag}(a) - a\, a^{\top}
+# \end{aligned}
 # $$
 #
 # </div>

@@ -43,8 +43,11 @@ pages.source(optim.gd_update)
 # <div class="equation" id="eq-gd-descent" data-proof="mnist_scratch.symbolic.optim.prove_descent_rate" markdown>
 #
 # $$
+# \begin{aligned}
 # \frac{d}{d\alpha}\, L\big(\theta - \alpha\, d\theta\big)\Big|_{\alpha = 0}
-# = -\sum_q \Big(\frac{\partial L}{\partial \theta_q}\Big)^{2} = -\lVert d\theta \rVert^2
+# &= -\sum_q \Big(\frac{\partial L}{\partial \theta_q}\Big)^{2} \\
+# &= -\lVert d\theta \rVert^2
+# \end{aligned}
 # $$
 #
 # </div>
