@@ -25,14 +25,12 @@ from collections.abc import Callable, Iterable
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import sympy as sp
 from IPython.display import HTML, Markdown
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from mnist_scratch.checks import Check
-from mnist_scratch.symbolic.printing import display
 from mnist_scratch.symbolic.proof import Proof
 
 _INLINE_MATH = re.compile(r"\$(.+?)\$")
@@ -124,18 +122,6 @@ def proof(prove: Callable[..., Proof], eq_id: str, *args: object, folded: str = 
     return HTML(
         f'<div class="equation proof" id="{eq_id}" data-proof="{identifier(prove)}">'
         f'<p class="proof-claim">✓ Proved: {_words(result.claim)}</p>{steps}</div>'
-    )
-
-
-def result(expr: sp.Basic | str, eq_id: str, by: Callable[..., object]) -> HTML:
-    """A result sympy produced, in an equation block ``eq_id`` captioned with its producer ``by``.
-
-    ``expr`` is a sympy expression (printed in the site's notation) or LaTeX.
-    """
-    tex = expr if isinstance(expr, str) else display(expr)
-    return HTML(
-        f'<div class="equation sympy-result" id="{eq_id}" data-proof="{identifier(by)}">'
-        f"{_math_block(tex)}</div>"
     )
 
 

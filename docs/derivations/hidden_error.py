@@ -93,7 +93,7 @@ pages.proof(backprop.prove_hidden_error, "eq-hidden-error-proof")
 #
 # At the real size $W_2$ is $10 \times 10$, square, so `W2 @ delta2` (no transpose) has the
 # right shape and runs without complaint; only the values are wrong. On the real network and
-# 16 real digits:
+# a batch of real digits:
 
 # %% tags=["remove_input"]
 point = checks.real_point()
