@@ -20,7 +20,8 @@ def output_error(A2: np.ndarray, Y: np.ndarray) -> np.ndarray:
     Softmax followed by cross-entropy differentiates to this simple difference because each
     column of $Y$ sums to 1.
 
-    Derivation: [output error][eq-output-error].
+    Derivation: [output error][eq-output-error];
+    notation: [what δ differentiates][eq-notation-errors].
 
     Parameters
     ----------
@@ -50,7 +51,8 @@ def hidden_error(W2: np.ndarray, delta2: np.ndarray, Z1: np.ndarray) -> np.ndarr
     \delta_1 = \left(W_2^{\top} \delta_2\right) \odot \mathrm{ReLU}'(Z_1)
     $$
 
-    Derivation: [hidden error][eq-hidden-error].
+    Derivation: [hidden error][eq-hidden-error];
+    notation: [what δ differentiates][eq-notation-errors].
 
     Parameters
     ----------

@@ -72,7 +72,8 @@ def cross_entropy(A2: np.ndarray, Y: np.ndarray) -> float:
     never differentiates this function (the gradient is $A_2 - Y$, computed directly), so the
     clip cannot bias a gradient.
 
-    Derivation: [cross-entropy][eq-cross-entropy], [the clip][eq-cross-entropy-clip].
+    Derivation: [cross-entropy][eq-cross-entropy], [the clip][eq-cross-entropy-clip];
+    notation: [the mean of the examples' losses][eq-notation-loss].
 
     Parameters
     ----------

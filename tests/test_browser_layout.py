@@ -74,7 +74,9 @@ MEASURE_JS = f"""() => {{
   // Scroll containers in the article whose content is wider than they are. Code, tables and
   // formulas may scroll inside their own box; nothing else may.
   const allowed = 'pre, code, table, .md-typeset__scrollwrap, .md-typeset__table, '
-    + 'mjx-container, .equation, .highlight, .jp-OutputArea-output, .jp-RenderedLatex';
+    + 'mjx-container, .equation, .highlight, .jp-OutputArea-output, .jp-RenderedLatex, '
+    // an exercise's worked step: one formula per paragraph (docs/stylesheets/exercises.css)
+    + '.exercise-math';
   const scrolling = [];
   for (const el of article.querySelectorAll('*')) {{
     if (el.scrollWidth <= el.clientWidth + {SLACK} || !el.getClientRects().length) continue;

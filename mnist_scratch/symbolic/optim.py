@@ -154,9 +154,12 @@ def prove_warmup_joins() -> Proof:
     r"""Prove the warm-up schedule's joins: the ramp reaches $\alpha_0$ where the cosine starts.
 
     $$
-    \alpha_0 \tfrac{t+1}{T_w}\Big|_{t = T_w - 1} = \alpha_0,\quad
-    \text{cosine}(t - T_w, T - T_w)\big|_{t = T_w} = \alpha_0,\quad
-    \big|_{t = T} = \alpha_{\min},\quad T_w = 0:\ \text{the plain cosine}
+    \begin{gathered}
+    \alpha_0 \tfrac{t+1}{T_w}\Big|_{t = T_w - 1} = \alpha_0, \\
+    \text{cosine}(t - T_w, T - T_w)\big|_{t = T_w} = \alpha_0, \\
+    \text{cosine}(t - T_w, T - T_w)\big|_{t = T} = \alpha_{\min}, \\
+    T_w = 0:\ \text{the plain cosine}
+    \end{gathered}
     $$
 
     Shown in: [the warm-up's joins][eq-warmup-joins].
