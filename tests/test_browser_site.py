@@ -106,9 +106,14 @@ class Visit:
 
     def check_ink(self, label: str) -> int:
         """Screenshot each displayed formula; a formula with no ink was rendered blank."""
+        # Folded proofs, hints and solutions hold formulas too: open every fold to see them.
+        self.page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
         formulas = self.page.locator("mjx-container[display='true']")
         for index in range(formulas.count()):
             formula = formulas.nth(index)
+            if not formula.is_visible():
+                self.problems.append(f"{label}: formula {index} is hidden even with folds open")
+                continue
             formula.scroll_into_view_if_needed()
             if (ink := _ink(formula.screenshot(animations="disabled"))) < 0.004:
                 self.problems.append(f"{label}: formula {index} is blank on screen (ink {ink:.4f})")
