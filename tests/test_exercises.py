@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from mnist_scratch.exercises import bugs, catalogue
-from mnist_scratch.exercises.bugs import BUGS, Change, ChangeNoLongerApplies
+from mnist_scratch.exercises import bugs, catalogue, changes
+from mnist_scratch.exercises.bugs import BUGS
 from mnist_scratch.exercises.catalogue import DERIVE, EXERCISES, IMPLEMENT
+from mnist_scratch.exercises.changes import Change, ChangeNoLongerApplies
 from mnist_scratch.exercises.grading import grade_answer, load_function
 from mnist_scratch.exercises.implement import grade, package_function
 
@@ -166,7 +167,7 @@ def test_the_grader_accepts_the_package_function_and_a_second_implementation(exe
 
 @pytest.mark.parametrize("bug", BUGS, ids=lambda b: b.name)
 def test_the_grader_rejects_each_classic_bug_with_its_own_hint(bug):
-    verdict = grade(EXERCISES[bug.exercise], bugs.apply_change(bug.change))
+    verdict = grade(EXERCISES[bug.exercise], changes.apply_change(bug.change))
     assert verdict.status == "wrong"
     assert verdict.mistake == bug.name, verdict.text()
     first = bug.hint.split("{")[0][:30]
@@ -180,7 +181,7 @@ COMPOSED = [b for b in BUGS if b.change.module in ("mnist_scratch.gradients",)]
 
 @pytest.mark.parametrize("bug", COMPOSED, ids=lambda b: b.name)
 def test_a_backward_with_a_classic_bug_inside_gets_that_bugs_hint(bug):
-    backward = bugs.world(bug.change)["mnist_scratch.network.backward"]
+    backward = changes.world(bug.change)["mnist_scratch.network.backward"]
     verdict = grade(EXERCISES["backward"], backward)
     assert (verdict.status, verdict.mistake) == ("wrong", bug.name), verdict.text()
 
@@ -188,13 +189,13 @@ def test_a_backward_with_a_classic_bug_inside_gets_that_bugs_hint(bug):
 def test_a_change_is_made_in_memory_only_and_refused_once_its_line_is_gone():
     bug = bugs.bug("missing-mean")
     original = inspect.getsource(package_function(EXERCISES["weight_gradient"]))
-    changed = bugs.apply_change(bug.change)
+    changed = changes.apply_change(bug.change)
     assert changed is not package_function(EXERCISES["weight_gradient"])
     assert inspect.getsource(package_function(EXERCISES["weight_gradient"])) == original
     assert grade(EXERCISES["weight_gradient"], package_function(EXERCISES["weight_gradient"]))
     gone = Change(bug.change.target, "dW *= 2 / delta.shape[1]", None)
     with pytest.raises(ChangeNoLongerApplies, match="no longer"):
-        bugs.apply_change(gone)
+        changes.apply_change(gone)
 
 
 def test_answers_that_cannot_be_graded_say_why_with_their_own_line_numbers():

@@ -17,7 +17,8 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from mnist_scratch.exercises import bugrun, catalogue
-from mnist_scratch.exercises.bugs import BUGS, Change, ClassicBug
+from mnist_scratch.exercises.bugs import BUGS, ClassicBug
+from mnist_scratch.exercises.changes import Change
 from mnist_scratch.exercises.verdict import Verdict
 
 HOOKS = Path(__file__).resolve().parents[1] / "docs" / "hooks"

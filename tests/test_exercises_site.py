@@ -14,7 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mnist_scratch.exercises import catalogue
-from mnist_scratch.exercises.bugs import BUGS, located
+from mnist_scratch.exercises.bugs import BUGS
+from mnist_scratch.exercises.changes import located
 
 
 def _soup(site: Path, url_path: str) -> BeautifulSoup:

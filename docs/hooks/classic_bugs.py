@@ -35,7 +35,8 @@ from mkdocs.structure.pages import Page
 
 from mnist_scratch.activations import relu
 from mnist_scratch.exercises import bugrun, catalogue
-from mnist_scratch.exercises.bugs import BUGS, ChangeNoLongerApplies, ClassicBug, located
+from mnist_scratch.exercises.bugs import BUGS, ClassicBug
+from mnist_scratch.exercises.changes import ChangeNoLongerApplies, located
 from mnist_scratch.files import checkout_root
 
 PAGE = "classic_bugs.md"

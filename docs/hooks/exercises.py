@@ -31,7 +31,7 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
 from mnist_scratch.exercises import catalogue
-from mnist_scratch.exercises.catalogue import Derive, Exercise, Implement
+from mnist_scratch.exercises.kinds import Derive, Exercise, Implement
 from mnist_scratch.exercises.sandbox import Job, grade_files
 from mnist_scratch.exercises.verdict import Verdict
 

@@ -2,7 +2,7 @@ r"""What one classic bug does, measured in a throw-away process: the classic-bug
 
 ``python -m mnist_scratch.exercises.bugrun NAME DATA.npz`` (NAME a classic bug, or
 ``no-bug`` for the package as it is) installs the bug into this process only
-(`mnist_scratch.exercises.bugs.install`: every function and test that imported the changed
+(`mnist_scratch.exercises.changes.install`: every function and test that imported the changed
 function runs the change) and prints one JSON object:
 
 ``gradient_check``
@@ -37,7 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_scratch.exercises.bugs import BUGS, ClassicBug, install
+from mnist_scratch.exercises.bugs import BUGS, ClassicBug
+from mnist_scratch.exercises.changes import install
 from mnist_scratch.files import checkout_root
 
 # The network's unit tests and the modules whose doctests run with them.
@@ -232,8 +233,8 @@ def run_tests() -> dict:
 
 def grade_bug(bug: ClassicBug) -> dict:
     """The changed function graded as an answer to its exercise (in this process)."""
-    from mnist_scratch.exercises.bugs import apply_change
     from mnist_scratch.exercises.catalogue import EXERCISES
+    from mnist_scratch.exercises.changes import apply_change
     from mnist_scratch.exercises.implement import grade
 
     verdict = grade(EXERCISES[bug.exercise], apply_change(bug.change), "<bug>")

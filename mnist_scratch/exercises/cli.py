@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mnist_scratch.cli import fail
-from mnist_scratch.exercises.catalogue import EXERCISES, Derive, Exercise, Implement, check_command
+from mnist_scratch.exercises.catalogue import EXERCISES, check_command
+from mnist_scratch.exercises.kinds import Derive, Exercise, Implement
 from mnist_scratch.exercises.sandbox import MEMORY_MB, TIME_LIMIT
 from mnist_scratch.exercises.verdict import plain
 

@@ -1,7 +1,7 @@
 r"""Grading a derive answer: parse the reader's expression safely, compare it with the truth.
 
 Parsing. The text is tokenised first and refused unless every name in it is one the exercise
-declares (`mnist_scratch.exercises.catalogue.Name`) and every operator is arithmetic, a
+declares (`mnist_scratch.exercises.kinds.Name`) and every operator is arithmetic, a
 bracket or a comma: no attribute access, strings, keywords, lambdas or assignments. Only then
 does sympy's ``parse_expr`` see it, with those names as its whole namespace (no builtins) and
 the ``auto_number`` and ``convert_xor`` transformations (``^`` is a power). The length is
@@ -27,7 +27,7 @@ import sympy as sp
 from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr
 from sympy.printing.latex import LatexPrinter
 
-from mnist_scratch.exercises.catalogue import Derive, Name
+from mnist_scratch.exercises.kinds import Derive, Name
 from mnist_scratch.exercises.verdict import Unusable, Verdict
 
 MAX_LENGTH = 1000  # characters of an expression: the longest worked step is about 150

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import types
 
-from mnist_scratch.exercises.catalogue import EXERCISES, Derive, Exercise, Implement
+from mnist_scratch.exercises.catalogue import EXERCISES
+from mnist_scratch.exercises.kinds import Derive, Exercise, Implement
 from mnist_scratch.exercises.verdict import Unusable, Verdict, clip, their_error
 
 MAX_SOURCE = 200_000  # characters of an implement answer: far more than any answer needs

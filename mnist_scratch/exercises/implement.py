@@ -4,7 +4,7 @@ reported with a hint aimed at the likely mistake.
 When a property fails on an input, `diagnose` runs the known mistakes on the same input: every
 classic bug of `mnist_scratch.exercises.bugs` (applied to the package in memory and rebuilt
 into the functions that call it, so a `backward` with the missing 1/m is recognised too) and
-the exercise's own list in `mnist_scratch.exercises.properties`. If the answer gives exactly
+the exercise's own list in `mnist_scratch.exercises.mistakes`. If the answer gives exactly
 what a mistake gives, that mistake's hint is shown; otherwise the property's own.
 """
 
@@ -18,10 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from mnist_scratch.exercises.bugs import BUGS, world
-from mnist_scratch.exercises.catalogue import EXERCISES, Implement
+from mnist_scratch.exercises.bugs import BUGS
+from mnist_scratch.exercises.catalogue import EXERCISES
+from mnist_scratch.exercises.changes import world
 from mnist_scratch.exercises.checks import Caller, Case, Failed, Raised, same, shape_of
-from mnist_scratch.exercises.properties import PROPERTIES, hand_mistakes
+from mnist_scratch.exercises.kinds import Implement
+from mnist_scratch.exercises.mistakes import hand_mistakes
+from mnist_scratch.exercises.properties import PROPERTIES
 from mnist_scratch.exercises.verdict import Unusable, Verdict, clip
 
 
