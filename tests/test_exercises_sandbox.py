@@ -102,6 +102,15 @@ def test_check_exits_0_for_right_1_for_wrong_2_for_unusable(tmp_path, capsys):
     assert len(err) == 2 and all(line.startswith("error: ") for line in err)
 
 
+def test_check_takes_a_path_relative_to_where_the_reader_is(tmp_path, capsys, monkeypatch):
+    """``check softmax my_softmax.py``, as the pages print it, from the answer's own folder."""
+    (tmp_path / "my_relu.py").write_text(
+        EXERCISES["relu_prime"].solution_path.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["check", "relu_prime", "my_relu.py"]) == 0, capsys.readouterr()
+    assert "relu_prime: correct" in capsys.readouterr().out
+
+
 def test_list_show_hint_and_solution(capsys):
     assert cli.main([]) == 0
     listed = capsys.readouterr().out

@@ -81,7 +81,11 @@ def grade_files(
         request.write_text(
             json.dumps(
                 {
-                    "jobs": [j.__dict__ for j in jobs],
+                    # The grader runs in this temporary folder: a reader's relative path
+                    # (``check softmax my_softmax.py``) is made absolute here, where it means
+                    # what the reader meant.
+                    "jobs": [{**j.__dict__, "path": j.path and os.path.abspath(j.path)}
+                             for j in jobs],
                     "result": str(result),
                     "time_limit": time_limit,
                     "memory_mb": memory_mb,
