@@ -7,6 +7,9 @@ the page:
 
 ``<!-- runs:headline -->``
     the home page's results table: rows chosen by each experiment the main job trains;
+``<!-- runs:reproducibility -->``
+    what reproduces bit for bit and what another CPU moves, from the measurements kept in
+    ``docs/assets/reproducibility.json`` (`mnist_scratch.reproducibility`);
 ``<!-- runs:experiment NAME -->``
     one experiment: its results table (test accuracy first), the figures it lists, then,
     folded, each run's configuration and history, the versions and the files it saved.
@@ -33,7 +36,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from mnist_scratch import runs
+from mnist_scratch import reproducibility, runs
 from mnist_scratch.train.experiments import SHOWN, catalogue, pct
 
 RUNS_URI = "assets/runs"
@@ -226,6 +229,40 @@ def render_headline(config: MkDocsConfig, page: Page) -> str:
     return table(["experiment", "setup", "result"], rows)
 
 
+def render_reproducibility(config: MkDocsConfig) -> str:
+    """What the same seeds give on this machine and on others, as measured and kept."""
+    path = Path(config.docs_dir).parent / reproducibility.MEASUREMENTS
+    try:
+        kept = reproducibility.read_measurements(path)
+    except ValueError as exc:
+        raise PluginError(str(exc)) from None
+    if not kept:
+        raise PluginError(f"{path} holds no measurement: run python -m "
+                          "mnist_scratch.reproducibility OTHER --label L --write")
+    rows = []
+    for entry in kept.values():
+        big = entry["largest"]
+        moved = (f"{entry['mean_change_points']:.2f} on average, at most "
+                 f"{entry['max_change_points']:.2f}")
+        if entry["max_change_points"] > 0:
+            moved += f" (`{big['run']}`: {big['reference']:.2%} → {big['other']:.2%})"
+        rows.append([f"`{entry['label']}`",
+                     f"{entry['identical_weight_files']} of {entry['weight_files']}",
+                     f"{moved}, over {entry['accuracies']} accuracies"])
+    return "\n\n".join([
+        "**What reproduces bit for bit.** The same seed on the same machine with the same BLAS "
+        "gives the same weights, bit for bit: the main job run again on the machine that made "
+        "these runs rewrites the same bytes. On another CPU, BLAS picks other kernels, which "
+        "round differently: the weights change and the accuracies move a little. Measured on "
+        "one machine by forcing OpenBLAS onto other kernel families, each training every run "
+        "again (`python -m mnist_scratch.reproducibility`, against the runs on this page):",
+        table(["kernels", "weight files identical", "accuracy moved (points)"], rows),
+        f"So a number below may differ from yours in its last digit. The tests hold the "
+        f"committed runs exactly and runs you regenerate to within "
+        f"{reproducibility.TOLERANCE_POINTS} points of them.",
+    ])
+
+
 def on_pre_build(config: MkDocsConfig) -> None:
     _shown.clear()
 
@@ -238,6 +275,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         what, arg = match["what"], match["arg"]
         if what == "headline" and arg is None:
             return render_headline(config, page)
+        if what == "reproducibility" and arg is None:
+            return render_reproducibility(config)
         if what == "experiment" and arg:
             return render_experiment(config, page, arg)
         raise PluginError(f"{page.file.src_uri}: unknown directive {match[0]!r}")

@@ -34,7 +34,8 @@ def _classic_mistakes(target: str) -> list[tuple[str, Callable, str]]:
 
 
 def mistakes(exercise: Implement) -> list[tuple[str, Callable, str]]:
-    """Every known mistake for ``exercise``: the classic bugs first, then the catalogue's."""
+    """Every known mistake for ``exercise``: the classic bugs first, then the hand-written ones
+    (`mistakes`)."""
     return _classic_mistakes(exercise.target) + hand_mistakes().get(exercise.name, [])
 
 
