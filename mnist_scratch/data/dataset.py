@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
-from .sources import FileRecord, SourceConfig, obtain
+from .settings import SourceConfig
+from .sources import obtain
+from .verification import FileRecord
 
 
 @dataclass(frozen=True)
