@@ -150,7 +150,7 @@ def check_weight_and_bias_gradients(
 ) -> list[Check]:
     r"""The two readings of $dW$ and $db$, against loops over the examples (float64, $m = 50$).
 
-    $rac{1}{m}\delta A^	op$ is the mean of the per-example outer products, $db$ the row mean
+    $\frac{1}{m}\delta A^\top$ is the mean of the per-example outer products, $db$ the row mean
     of $\delta$; repeating the batch changes neither (the $1/m$).
     """
     rng = np.random.default_rng(3)
