@@ -146,3 +146,67 @@ def test_commands_install_the_pinned_requirements_in_a_fresh_venv(marker):
     assert _command(marker).startswith(
         "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && "
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# "What to expect" in the README: the measured figures, from docs/assets/reproducibility.json.
+
+def reproducibility_sentence(readme: str) -> str:
+    """The README's 'Another CPU' bullet, on one line."""
+    found = re.search(r"- \*\*Another CPU:.*?(?=\n- |\n\n)", readme, re.S)
+    assert found, "README.md has no '**Another CPU:' bullet"
+    return " ".join(found[0].split())
+
+
+def expected_reproducibility_words(sentence: str) -> list[str]:
+    """What the bullet must say, computed from the kept measurements (in the bullet's order)."""
+    from mnist_scratch.reproducibility import MEASUREMENTS, read_measurements
+
+    kept = read_measurements(ROOT / MEASUREMENTS)
+    same = [e for e in kept.values() if e["identical_weight_files"] == e["weight_files"]]
+    moved = [e for e in kept.values() if e["identical_weight_files"] < e["weight_files"]]
+    assert same and moved, "the README compares one bit-identical family with others"
+    moved.sort(key=lambda e: sentence.find(f"`{e['label'].split('=')[1]}`"))
+    largest = max(moved, key=lambda e: e["max_change_points"])
+    big = largest["largest"]
+    experiment, run, split = big["run"].split("/")
+    means = " and ".join(f"{e['mean_change_points']:.2f}" for e in moved)
+    maxima = " and ".join(f"{e['max_change_points']:.2f}" for e in moved)
+    return [
+        *(f"`{e['label']}` gave bit-identical weights" for e in same),
+        *(f"`{e['label'].split('=')[1]}`" for e in moved),
+        f"changed all {moved[0]['weight_files']} weight files",
+        f"moved the {moved[0]['accuracies']} final accuracies by {means} points on average",
+        f"at most {maxima} points",
+        f"(the largest: `{experiment}/{run}`, {split} accuracy, "
+        f"{_pct(big['reference'])} -> {_pct(big['other'])})",
+    ]
+
+
+def test_the_readme_quotes_the_measured_reproducibility():
+    sentence = reproducibility_sentence(README)
+    missing = [w for w in expected_reproducibility_words(sentence) if w not in sentence]
+    assert not missing, (
+        "the README's 'Another CPU' bullet does not say what docs/assets/reproducibility.json "
+        f"measured; expected to find: {missing}\nin: {sentence}")
+
+
+def test_a_hand_edited_reproducibility_figure_fails(monkeypatch):
+    edited = README.replace("at most 0.", "at most 1.", 1)
+    assert edited != README
+    monkeypatch.setattr(__name__ + ".README", edited)
+    with pytest.raises(AssertionError, match="does not say what"):
+        test_the_readme_quotes_the_measured_reproducibility()
+
+
+def test_the_readme_counts_the_exercises_and_the_classic_bugs():
+    from mnist_scratch.exercises.bugs import BUGS
+    from mnist_scratch.exercises.catalogue import EXERCISES
+
+    numbers = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+               "ten", "eleven", "twelve"]
+    assert f"lists {len(EXERCISES)} exercises" in README
+    bugs = numbers[len(BUGS)] if len(BUGS) < len(numbers) else str(len(BUGS))
+    assert f"shows {bugs} one-line mistakes" in README
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    assert f"{bugs} one-line mistakes" in home
