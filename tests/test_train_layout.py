@@ -15,10 +15,9 @@ from mnist_scratch.train.experiments import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "mnist_scratch"
-# The modules of the training side (issue 11); the math modules and the data layer have owners
-# of their own. Each must stay readable in one sitting.
-MINE = [*sorted((PACKAGE / "train").glob("*.py")), *sorted((PACKAGE / "bench").glob("*.py")),
-        *(PACKAGE / f"{name}.py" for name in ("runs", "figures", "playground", "memory"))]
+# Every module of the package must stay readable in one sitting (issue 11); the sympy proofs,
+# which the issue allowed to be longer, fit too.
+MINE = sorted(PACKAGE.rglob("*.py"))
 MAX_LINES = 400
 
 
