@@ -2,9 +2,10 @@ r"""A small network written out in sympy, one symbol per entry, differentiated b
 
 This is the independent witness of the numeric checks (`mnist_scratch.checks`): sympy's
 `diff` of the loss with respect to every parameter entry, with no back-propagation formula
-anywhere, compiled to NumPy once per size and evaluated at the numbers `backward` is given:
-the loss is $L = -\frac{1}{m} \sum_{k,j} Y_{kj} \log \mathrm{softmax}(W_2\, \mathrm{ReLU}(W_1 X
-+ b_1) + b_2)_{kj}$ with one symbol for every entry.
+anywhere, compiled to NumPy once per size and evaluated at the numbers `backward` is given.
+The loss is $L = -\frac{1}{m} \sum_{k,j} Y_{kj} \log\, (A_2)_{kj}$, with
+$A_2 = \mathrm{softmax}(W_2 A_1 + b_2)$ and $A_1 = \mathrm{ReLU}(W_1 X + b_1)$, one symbol for
+every entry.
 """
 
 from __future__ import annotations
