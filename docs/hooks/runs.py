@@ -246,7 +246,7 @@ def render_reproducibility(config: MkDocsConfig) -> str:
                  f"{entry['max_change_points']:.2f}")
         if entry["max_change_points"] > 0:
             moved += f" (`{big['run']}`: {big['reference']:.2%} → {big['other']:.2%})"
-        rows.append([f"`{entry['label']}`",
+        rows.append([entry["label"].removeprefix("OPENBLAS_CORETYPE="),
                      f"{entry['identical_weight_files']} of {entry['weight_files']}",
                      f"{moved}, over {entry['accuracies']} accuracies"])
     return "\n\n".join([
@@ -256,7 +256,8 @@ def render_reproducibility(config: MkDocsConfig) -> str:
         "round differently: the weights change and the accuracies move a little. Measured on "
         "one machine by forcing OpenBLAS onto other kernel families, each training every run "
         "again (`python -m mnist_scratch.reproducibility`, against the runs on this page):",
-        table(["kernels", "weight files identical", "accuracy moved (points)"], rows),
+        table(["`OPENBLAS_CORETYPE`", "weight files identical", "accuracy moved (points)"],
+              rows),
         f"So a number below may differ from yours in its last digit. The tests hold the "
         f"committed runs exactly and runs you regenerate to within "
         f"{reproducibility.TOLERANCE_POINTS} points of them.",
