@@ -60,9 +60,11 @@ def init_params(
     r"""Initial weights and biases of the two layers.
 
     $$
-    \text{uniform:}\quad W_1, b_1, W_2, b_2 \sim \mathcal{U}(-0.5,\, 0.5)
-    \qquad
-    \text{he:}\quad W_\ell \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n_{\text{in}}}\right),\ b_\ell = 0
+    \begin{aligned}
+    &\text{uniform:} && W_1, b_1, W_2, b_2 \sim \mathcal{U}(-0.5,\, 0.5) \\
+    &\text{he:} && (W_1)_{ip} \sim \mathcal{N}\!\left(0,\, \tfrac{2}{d}\right),\
+    (W_2)_{ki} \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n}\right),\ b_1 = b_2 = 0
+    \end{aligned}
     $$
 
     ``"uniform"`` is the baseline's scheme (the original tutorial's ``np.random.rand(...) - 0.5``

@@ -152,20 +152,20 @@ pages.say(
 # $$
 # \begin{aligned}
 # &\text{uniform:} && W_1, b_1, W_2, b_2 \sim \mathcal{U}(-0.5,\, 0.5) \\
-# &\text{he:} && (W_\ell)_{ip} \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n_{\ell}}\right),
-# \ b_\ell = 0
+# &\text{he:} && (W_1)_{ip} \sim \mathcal{N}\!\left(0,\, \tfrac{2}{d}\right),\ b_1 = 0, \\
+# & && (W_2)_{ki} \sim \mathcal{N}\!\left(0,\, \tfrac{2}{n}\right),\ b_2 = 0
 # \end{aligned}
 # $$
 #
 # </div>
 #
-# where $n_\ell$ is the number of inputs of layer $\ell$ ($d$ for the first, $n$ for the
-# second). The uniform scheme is the baseline's (the original tutorial's). The reason for He's
+# so each weight's variance is 2 over the number of inputs of its layer, its fan-in
+# $n_{\text{in}}$ ($d$ for the first layer, $n$ for the second). The uniform scheme is the baseline's (the original tutorial's). The reason for He's
 # scale, and the assumptions it rests on: for a unit's pre-activation
-# $z = \sum_{p=1}^{n_\ell} w_p a_p$, if the weights are independent of each other and of the
-# inputs, with mean 0, then $\mathrm{Var}(z) = n_\ell\, \mathrm{Var}(w)\, \mathbb{E}[a^2]$. If
+# $z = \sum_{p=1}^{n_{\text{in}}} w_p a_p$, if the weights are independent of each other and of the
+# inputs, with mean 0, then $\mathrm{Var}(z) = n_{\text{in}}\, \mathrm{Var}(w)\, \mathbb{E}[a^2]$. If
 # moreover the inputs are ReLUs of pre-activations that are symmetric about 0 with variance
-# $v$, half of them are zero and $\mathbb{E}[a^2] = v/2$, so $\mathrm{Var}(w) = 2/n_\ell$ gives
+# $v$, half of them are zero and $\mathbb{E}[a^2] = v/2$, so $\mathrm{Var}(w) = 2/n_{\text{in}}$ gives
 # $\mathrm{Var}(z) = v$: the signal's scale neither grows nor shrinks from layer to layer.
 # That argument is about the *second* layer, whose inputs are ReLUs. The first layer's inputs
 # are pixels, not ReLUs, and the same formula then gives
