@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mnist_scratch.exercises.checks import Caller, Case, expect_array
+from mnist_scratch.exercises.checks import Caller, Case, Failed, expect_array
 
 
 def same_values(cases: list[Case], reference: Callable, what: str = "it") -> Callable:
@@ -42,5 +42,26 @@ def same_shape(cases: list[Case], reference: Callable) -> Callable:
                 or got.dtype != expected.dtype
             ):
                 expect_array(got, expected, case)
+
+    return check
+
+
+def same_arrays(cases: list[Case], reference: Callable, keys: tuple[str, ...]) -> Callable:
+    """A dict holding exactly ``keys``, each array with the reference's values, compared in
+    the order of ``keys`` (forward's Z1, A1, Z2, A2; backward's dW2, db2, dW1, db1)."""
+
+    def check(call: Caller) -> None:
+        for c in cases:
+            expected = reference(*c.make()[0])
+            got, _, _ = call.run(c)
+            if not isinstance(got, dict) or set(got) != set(expected):
+                found = sorted(got) if isinstance(got, dict) else type(got).__name__
+                raise Failed(f"on {c.label}, it returned {found}; expected a dict with keys "
+                             f"{', '.join(sorted(keys))}", c, got)
+            try:
+                for key in keys:
+                    expect_array(got[key], expected[key], c, key)
+            except Failed as failure:  # diagnose on the whole dict, not one entry
+                raise Failed(failure.detail, c, got, expected) from None
 
     return check

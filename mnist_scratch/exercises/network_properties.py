@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from mnist_scratch.exercises.against_reference import same_arrays
 from mnist_scratch.exercises.checks import (
     Caller,
     Case,
     Failed,
     Property,
     central,
-    expect_array,
     expect_fd,
 )
 from mnist_scratch.exercises.references import (
@@ -47,25 +47,7 @@ def forward_properties() -> list[Property]:
         return {k: v.astype(X.dtype) for k, v in out.items()}
 
     def check_dicts(cases):
-        def check(call: Caller) -> None:
-            for c in cases:
-                expected = ref(*c.make()[0])
-                got, _, _ = call.run(c)
-                if not isinstance(got, dict) or set(got) != set(expected):
-                    keys = sorted(got) if isinstance(got, dict) else type(got).__name__
-                    raise Failed(
-                        f"on {c.label}, it returned {keys}; expected a dict with keys "
-                        "A1, A2, Z1, Z2",
-                        c,
-                        got,
-                    )
-                try:
-                    for key in ("Z1", "A1", "Z2", "A2"):
-                        expect_array(got[key], expected[key], c, key)
-                except Failed as failure:  # diagnose on the whole dict, not one entry
-                    raise Failed(failure.detail, c, got, expected) from None
-
-        return check
+        return same_arrays(cases, ref, ("Z1", "A1", "Z2", "A2"))
 
     cases = [case(6, 4, 3, 5, 0), case(9, 10, 10, 1, 1), case(784, 10, 10, 3, 2)]
     return [
@@ -102,25 +84,7 @@ def backward_properties() -> list[Property]:
         return {k: v.astype(X.dtype) for k, v in grads.items()}
 
     def check_grads(cases):
-        def check(call: Caller) -> None:
-            for c in cases:
-                expected = ref(*c.make()[0])
-                got, _, _ = call.run(c)
-                if not isinstance(got, dict) or set(got) != set(expected):
-                    keys = sorted(got) if isinstance(got, dict) else type(got).__name__
-                    raise Failed(
-                        f"on {c.label}, it returned {keys}; expected a dict with keys "
-                        "dW1, db1, dW2, db2",
-                        c,
-                        got,
-                    )
-                try:
-                    for key in ("dW2", "db2", "dW1", "db1"):
-                        expect_array(got[key], expected[key], c, key)
-                except Failed as failure:  # diagnose on the whole dict, not one entry
-                    raise Failed(failure.detail, c, got, expected) from None
-
-        return check
+        return same_arrays(cases, ref, ("dW2", "db2", "dW1", "db1"))
 
     def finite_differences(call: Caller) -> None:
         network = network_case(5, 4, 3, 4, 51)
