@@ -52,9 +52,17 @@ def hold(directory: Path, then: str = "time.sleep(60)") -> subprocess.Popen:
     return proc
 
 
+def _as_in_a_terminal() -> None:
+    # A pytest started in the background by a non-interactive shell ignores SIGINT, and its
+    # children would inherit that (Python then installs no KeyboardInterrupt handler): give the
+    # command the SIGINT a reader's Ctrl-C delivers in a terminal.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def data_command(env, *flags: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, *flags, "-m", "mnist_scratch.data"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_as_in_a_terminal)
 
 
 def stop(proc: subprocess.Popen) -> None:
