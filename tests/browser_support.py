@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,9 +27,13 @@ LAUNCH_ARGS = [
 ]
 
 
+def chromium_present() -> bool:
+    return Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)
+
+
 def chromium_or_skip() -> str:
     """The chromium executable; skips (or, when required, fails) the test if it is absent."""
-    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
+    if chromium_present():
         return CHROMIUM
     if REQUIRED:
         pytest.fail(f"{CHROMIUM} is missing and MNIST_SCRATCH_REQUIRE_BROWSER=1", pytrace=False)
@@ -47,3 +52,23 @@ def launched_chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def local_context(browser, width: int, height: int = 900, **options):
+    """A new browser context whose requests may only reach 127.0.0.1 (the served site).
+
+    Any other request is aborted and its address kept in the context's ``outside`` list, for
+    the caller to assert on: the site must work offline.
+    """
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    context.outside = []
+
+    def only_local(route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            context.outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    return context

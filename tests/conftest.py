@@ -4,21 +4,25 @@
 ``mnist_scratch.data.load()``: the user cache, else the mirrors, else the npm registry copy);
 ``mnist_slice`` its first 6,000 training rows, prepared for training tests.
 The ``data_*`` fixtures build data directories for the data layer's own tests.
-``site`` is the site built once per session (`site_support.built_site`); ``site_server`` serves
-it on 127.0.0.1 (at / and under `site_support.SUBPATH`) for the browser tests, which share one
-``browser`` (Debian's chromium; skipped, or failed in CI, when it is missing).
+``site`` is the site built once per session (`site_support.built_site`: the build starts in
+the background once the tests are collected, and the tests that need it run last);
+``site_server`` serves it on 127.0.0.1 (at / and under `site_support.SUBPATH`) for the browser
+tests, which share one ``browser`` (Debian's chromium; skipped, or failed in CI, when it is
+missing). ``visits`` is the session's one visit of every page, measured at 1280 and 390 px
+(`browser_visits.visit_every_page`; it too starts in the background at collection, in a
+chromium of its own, once the build has ended).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import chromium_or_skip, launched_chromium
-from site_support import built_site, serve
+from browser_support import chromium_or_skip, chromium_present, launched_chromium
+from browser_visits import every_page_visited, start_visits, stop_visits
+from site_support import built_site, served_site, start_build, stop_build
 
 from mnist_scratch.data import Dataset, load
 from mnist_scratch.train.inputs import Prepared, from_dataset
@@ -61,18 +65,42 @@ def no_env(monkeypatch) -> None:
             monkeypatch.delenv(var)
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder of this session's one ``mkdocs build --strict``."""
-    return built_site(tmp_path_factory)
+def _needs(fixture: str, item: pytest.Item) -> bool:
+    return fixture in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected what they deselect
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that need the built site last, in their order: the build runs meanwhile."""
+    items.sort(key=lambda item: _needs("site", item))  # a stable sort
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the site's build, and the browser's visit of every page, in the background."""
+    if session.config.option.collectonly:
+        return
+    if any(_needs("site", item) for item in session.items):
+        start_build()
+    if any(_needs("visits", item) for item in session.items) and chromium_present():
+        start_visits()
+
+
+def pytest_sessionfinish() -> None:
+    stop_visits()
+    stop_build()
 
 
 @pytest.fixture(scope="session")
-def site_server(site: Path) -> Iterator[str]:
+def site() -> Path:
+    """The folder of this session's one ``mkdocs build --strict`` (started at collection)."""
+    return built_site()
+
+
+@pytest.fixture(scope="session")
+def site_server(site: Path) -> str:
     """``http://127.0.0.1:PORT`` serving the built site (only browsers use it: needs chromium)."""
     chromium_or_skip()
-    with serve(site) as base:
-        yield base
+    return served_site()
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +108,10 @@ def browser():
     """One headless chromium for the whole session."""
     with launched_chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="session")
+def visits(site_server: str) -> dict:
+    """Every page loaded once: measured at 1280 and 390 px, its rendering looked at (started
+    in the background at collection, in a chromium of its own)."""
+    return every_page_visited()

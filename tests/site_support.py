@@ -1,23 +1,26 @@
 """The built site, shared by every test that reads or serves it (fixtures in conftest.py).
 
-The first caller runs a cold ``mkdocs build --strict`` into a temporary folder; later callers
-get the same folder. The build's ``site_url`` is the address the browser tests serve it from
-(`site_port`), because Material's instant navigation only takes over links to URLs listed in
-the sitemap, which are absolute. `serve` serves the folder at ``/`` and again under `SUBPATH`,
-as GitHub Pages serves a project site.
+One cold ``mkdocs build --strict`` per session, into a temporary folder. conftest.py starts it
+in the background as soon as the tests are collected (`start_build`), and runs the tests that
+need the site last, so the build (a minute or two, mostly executing the derivation notebooks)
+overlaps every test that does not need it; `built_site` waits for it. The build's
+``site_url`` is the address the browser tests serve it from (`site_port`), because Material's
+instant navigation only takes over links to URLs listed in the sitemap, which are absolute.
+`served_site` serves the folder at ``/`` and again under `SUBPATH`, as GitHub Pages serves a
+project site.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,39 +28,91 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBPATH = "/sub/mnist_scratch"  # a GitHub Pages project site lives under /<repository>/
-BUILD: dict[str, object] = {}  # "site", "port", "seconds", "log" of this session's one build
+BUILD_TIMEOUT = 1800  # seconds; a cold build takes one to two minutes on a quiet machine
+# This session's one build: "folder", "process", "port", "started"; once it ended, "site"
+# (None if it failed), "seconds" and "log"; "server" while it is served.
+BUILD: dict[str, object] = {}
+_LOCK = threading.Lock()  # the browser tests' background visit waits for the build too
 
 
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site's folder; fails the calling test with mkdocs' own output if the build does."""
-    if "site" not in BUILD:
-        site = tmp_path_factory.mktemp("site")
-        with socket.socket() as probe:  # a free port now; the server binds it later
-            probe.bind(("127.0.0.1", 0))
-            BUILD["port"] = probe.getsockname()[1]
-        start = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+def start_build() -> None:
+    """Start this session's build in the background (once; later calls do nothing)."""
+    if "process" in BUILD:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="mnist-scratch-site-"))
+    with socket.socket() as probe:  # a free port now; the server binds it later
+        probe.bind(("127.0.0.1", 0))
+        BUILD["port"] = probe.getsockname()[1]
+    with open(folder / "build.log", "w", encoding="utf-8") as log:  # a file: no pipe to fill
+        BUILD["process"] = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+             str(folder / "site")],
             cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={
-                **os.environ,
-                "NO_MKDOCS_2_WARNING": "1",
-                "SITE_URL": f"http://127.0.0.1:{BUILD['port']}/",
-            },
-        )
-        BUILD["seconds"] = time.perf_counter() - start
-        BUILD["log"] = done.stdout + done.stderr
-        BUILD["site"] = site if done.returncode == 0 else None
-    if BUILD["site"] is None:
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
+                 "SITE_URL": f"http://127.0.0.1:{BUILD['port']}/"},
+        )  # fmt: skip
+    BUILD["folder"], BUILD["started"] = folder, time.perf_counter()
+
+
+def stop_build() -> None:
+    """End the server, and a build still running (an interrupted session); remove the folder."""
+    if isinstance(server := BUILD.pop("server", None), _Server):
+        server.shutdown()
+        server.server_close()
+    process = BUILD.get("process")
+    if isinstance(process, subprocess.Popen) and process.poll() is None:
+        process.terminate()
+        process.wait(timeout=60)
+    if isinstance(folder := BUILD.get("folder"), Path):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def finished_build() -> Path | None:
+    """Wait for the build to end (from any thread); the site's folder, or None if it failed."""
+    start_build()
+    with _LOCK:
+        if "site" not in BUILD:
+            process, folder = BUILD["process"], Path(str(BUILD["folder"]))
+            assert isinstance(process, subprocess.Popen)
+            try:
+                code = process.wait(timeout=BUILD_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                code = process.wait()
+            BUILD["seconds"] = time.perf_counter() - float(str(BUILD["started"]))
+            BUILD["log"] = (folder / "build.log").read_text(encoding="utf-8", errors="replace")
+            BUILD["site"] = folder / "site" if code == 0 else None
+    site = BUILD["site"]
+    return site if isinstance(site, Path) else None
+
+
+def built_site() -> Path:
+    """The built site's folder; fails the calling test with mkdocs' own output if the build
+    failed."""
+    site = finished_build()
+    if site is None:
         problems = [ln for ln in str(BUILD["log"]).splitlines() if not ln.startswith("INFO")]
         pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems[-40:]), pytrace=False)
-    return Path(str(BUILD["site"]))
+    return site
+
+
+def served_site() -> str:
+    """``http://127.0.0.1:PORT``, serving the built site (at the port it was built for) until
+    the session ends; the first caller starts the server."""
+    site = built_site()
+    with _LOCK:
+        if "server" not in BUILD:
+            handler = functools.partial(_Handler, directory=str(site))
+            server = _Server(("127.0.0.1", site_port()), handler)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            BUILD["server"] = server
+    return f"http://127.0.0.1:{site_port()}"
 
 
 def site_port() -> int:
-    """The port the site was built for (call `built_site` first)."""
+    """The port the site was built for (call `start_build` first)."""
     return int(str(BUILD["port"]))
 
 
@@ -99,14 +154,3 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 at the port it was built for; yield ``http://127.0.0.1:PORT``."""
-    handler = functools.partial(_Handler, directory=str(site))
-    httpd = _Server(("127.0.0.1", site_port()), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

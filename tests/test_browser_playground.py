@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from browser_support import local_context
 from site_support import SUBPATH
 
 from mnist_scratch.data import design_matrix
@@ -97,24 +97,14 @@ class Tab:
     """A page in a fresh context that records console errors, failures and outside requests."""
 
     def __init__(self, browser, width: int) -> None:
-        self.context = browser.new_context(
-            viewport={"width": width, "height": 900}, has_touch=width < 600
-        )
+        self.context = local_context(browser, width, has_touch=width < 600)
         self.problems: list[str] = []
-        self.outside: list[str] = []
-        self.context.route("**/*", self._route)
+        self.outside = self.context.outside
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
         self.page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
             f"HTTP {r.status}: {r.url}"))
-
-    def _route(self, route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.outside.append(route.request.url)
-            route.abort()
 
     def ready(self, url: str) -> None:
         self.page.goto(url, wait_until="load")

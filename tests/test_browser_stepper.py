@@ -35,6 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 import pytest
+from browser_support import local_context
 
 from mnist_scratch.gradients import hidden_error, output_error
 from mnist_scratch.loss import cross_entropy
@@ -154,12 +155,9 @@ def page_tex(site: Path, page_url: str, href: str) -> str:
 
 class Tab:
     def __init__(self, browser, width: int) -> None:
-        self.context = browser.new_context(
-            viewport={"width": width, "height": 900}, has_touch=width < 600
-        )
+        self.context = local_context(browser, width, has_touch=width < 600)
         self.problems: list[str] = []
-        self.outside: list[str] = []
-        self.context.route("**/*", self._route)
+        self.outside = self.context.outside
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
@@ -169,13 +167,6 @@ class Tab:
     def _console(self, message) -> None:
         if message.type == "error" or (message.type == "warning" and "stepper" in message.text):
             self.problems.append(f"{message.type}: {message.text}")
-
-    def _route(self, route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.outside.append(route.request.url)
-            route.abort()
 
     def open(self, url: str) -> None:
         self.page.goto(url, wait_until="load")

@@ -96,3 +96,12 @@ def test_the_concrete_softmax_jacobian_is_diag_minus_outer(classes):
     zs = layers.concrete(layers.softmax_general(0), classes)[1]
     J = a.jacobian(zs)
     assert sp.simplify(J - (sp.diag(*a) - a * a.T)).is_zero_matrix
+
+
+def test_a_gradient_is_differentiated_only_when_asked_for():
+    net = tiny_network(2, 2, 2, 1)  # a size no other test builds
+    params, X, Y = net.sample(np.random.default_rng(13))
+    only = net.numeric_gradients(params, X, Y, ["db1"])
+    assert list(only) == ["db1"] and list(net._differentiated) == ["db1"]
+    np.testing.assert_array_equal(only["db1"], net.numeric_gradients(params, X, Y)["db1"])
+    assert sorted(net._differentiated) == ["dW1", "dW2", "db1", "db2"]

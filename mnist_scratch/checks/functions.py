@@ -135,7 +135,7 @@ def check_hidden_error(hidden_error: Callable = gradients.hidden_error) -> list[
         got = hidden_error(point.params["W2"], delta2, cache["Z1"])
         one = sympy_network(point, m=1)
         expected = np.column_stack([
-            one.numeric_gradients(point.params, point.X[:, [j]], point.Y[:, [j]])["db1"]
+            one.numeric_gradients(point.params, point.X[:, [j]], point.Y[:, [j]], ["db1"])["db1"]
             for j in range(point.X.shape[1])
         ])  # fmt: skip
         checks.append(require(f"hidden_error matches sympy on {point.label}",

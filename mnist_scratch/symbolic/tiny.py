@@ -11,7 +11,7 @@ every entry.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,8 +39,6 @@ class TinyNetwork:
         The forward pass, written out in those symbols.
     L : sympy.Expr
         The mean cross-entropy of the forward pass, written out.
-    sympy_gradients : dict[str, sympy.Matrix]
-        ``"dW1"``, ``"db1"``, ``"dW2"``, ``"db2"``: one sympy `diff` of ``L`` per entry.
     """
 
     inputs: int
@@ -58,18 +56,43 @@ class TinyNetwork:
     Z2: sp.Matrix
     A2: sp.Matrix
     L: sp.Expr
-    sympy_gradients: dict[str, sp.Matrix] = field(repr=False)
+    # Differentiated and compiled on first use, one gradient at a time: sympy's diff of the
+    # written-out loss is the costly part (seconds per network), and a check that needs only
+    # db1 should not pay for dW1 and dW2.
+    _differentiated: dict[str, sp.Matrix] = field(default_factory=dict, repr=False, compare=False)
+    _compiled: dict[str, Callable] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def parameters(self) -> dict[str, sp.Matrix]:
         """``{"W1": ..., "b1": ..., "W2": ..., "b2": ...}``."""
         return {"W1": self.W1, "b1": self.b1, "W2": self.W2, "b2": self.b2}
 
-    @functools.cached_property
-    def _compiled(self) -> Callable[..., list]:
-        """The four gradients as one NumPy function of every entry (compiled once)."""
-        symbols = [s for M in (*self.parameters.values(), self.X, self.Y) for s in M]
-        return sp.lambdify(symbols, list(self.sympy_gradients.values()), "numpy", cse=True)
+    def sympy_gradient(self, name: str) -> sp.Matrix:
+        """``"dW1"``, ``"db1"``, ``"dW2"`` or ``"db2"``: one sympy `diff` of ``L`` per entry.
+
+        Examples
+        --------
+        >>> net = tiny_network(inputs=1, hidden=1, classes=2, m=1)
+        >>> net.sympy_gradient("db2").shape
+        (2, 1)
+        """
+        if name not in self._differentiated:
+            parameter = self.parameters[name.removeprefix("d")]
+            self._differentiated[name] = parameter.applyfunc(lambda e: sp.diff(self.L, e))
+        return self._differentiated[name]
+
+    @property
+    def sympy_gradients(self) -> dict[str, sp.Matrix]:
+        """All four: ``{"dW1": ..., "db1": ..., "dW2": ..., "db2": ...}``."""
+        return {"d" + name: self.sympy_gradient("d" + name) for name in self.parameters}
+
+    def _gradient_function(self, name: str) -> Callable:
+        """One gradient as a NumPy function of every entry (compiled once)."""
+        if name not in self._compiled:
+            symbols = [s for M in (*self.parameters.values(), self.X, self.Y) for s in M]
+            self._compiled[name] = sp.lambdify(symbols, self.sympy_gradient(name), "numpy",
+                                               cse=True)  # fmt: skip
+        return self._compiled[name]
 
     @functools.cached_property
     def _compiled_forward(self) -> Callable[..., list]:
@@ -101,9 +124,14 @@ class TinyNetwork:
         }
 
     def numeric_gradients(
-        self, params: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray
+        self,
+        params: dict[str, np.ndarray],
+        X: np.ndarray,
+        Y: np.ndarray,
+        names: Sequence[str] = ("dW1", "db1", "dW2", "db2"),
     ) -> dict[str, np.ndarray]:
-        """sympy's gradients evaluated at float64 numbers, shaped like the parameters.
+        """sympy's gradients (``names``, all four by default) at float64 numbers, shaped like
+        the parameters.
 
         Examples
         --------
@@ -120,8 +148,8 @@ class TinyNetwork:
             for v in np.asarray(array, dtype=np.float64).ravel()
         ]
         return {
-            name: np.asarray(value, dtype=np.float64)
-            for name, value in zip(self.sympy_gradients, self._compiled(*values), strict=True)
+            name: np.asarray(self._gradient_function(name)(*values), dtype=np.float64)
+            for name in names
         }
 
     def sample(
@@ -151,12 +179,12 @@ class TinyNetwork:
 
 @functools.cache
 def tiny_network(inputs: int = 3, hidden: int = 2, classes: int = 3, m: int = 2) -> TinyNetwork:
-    r"""Build (once per size) a network in sympy and differentiate its loss entry by entry.
+    r"""Build (once per size) a network in sympy, whose loss is differentiated entry by entry.
 
     Examples
     --------
     >>> net = tiny_network()
-    >>> net.sympy_gradients["dW1"].shape
+    >>> net.sympy_gradients["dW1"].shape  # differentiated here, on first use
     (2, 3)
     >>> tiny_network() is net  # built once, then cached
     True
@@ -174,10 +202,4 @@ def tiny_network(inputs: int = 3, hidden: int = 2, classes: int = 3, m: int = 2)
     L = -sp.Rational(1, m) * sum(
         Y[r, q] * sp.log(A2[r, q]) for r in range(classes) for q in range(m)
     )
-    sympy_gradients = {
-        "d" + name: P.applyfunc(lambda e: sp.diff(L, e))
-        for name, P in {"W1": W1, "b1": b1, "W2": W2, "b2": b2}.items()
-    }
-    return TinyNetwork(
-        inputs, hidden, classes, m, W1, b1, W2, b2, X, Y, Z1, A1, Z2, A2, L, sympy_gradients
-    )
+    return TinyNetwork(inputs, hidden, classes, m, W1, b1, W2, b2, X, Y, Z1, A1, Z2, A2, L)
