@@ -16,13 +16,14 @@ chromium of its own, once the build has ended).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from browser_support import chromium_or_skip, chromium_present, launched_chromium
 from browser_visits import every_page_visited, start_visits, stop_visits
-from site_support import built_site, served_site, start_build, stop_build
+from site_support import BUILD, built_site, served_site, start_build, stop_build
 
 from mnist_scratch.data import Dataset, load
 from mnist_scratch.train.inputs import Prepared, from_dataset
@@ -88,6 +89,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_sessionfinish() -> None:
     stop_visits()
     stop_build()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """How long the background build took, by mkdocs' own count (no test's duration shows it)."""
+    if took := re.search(r"Documentation built in ([\d.]+) seconds", str(BUILD.get("log", ""))):
+        terminalreporter.write_line(f"site: mkdocs build --strict took {took[1]} s, in the "
+                                    "background while the tests that need no site ran")
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,9 @@ from site_support import BUILD, ROOT, html_pages
 
 
 def test_build_is_strict_clean(site: Path) -> None:
-    # No timed assertion (these machines are noisy); the build time is reported in the CI log
-    # by `pytest -ra --durations`, and measured by hand with `time mkdocs build --strict`.
+    # No timed assertion (these machines are noisy); the build's own time is printed at the end
+    # of the session (conftest's pytest_terminal_summary), and measured by hand with
+    # `time mkdocs build --strict`.
     assert "WARNING -" not in str(BUILD["log"])  # (a Jupyter kernel warning is not ours)
 
 
