@@ -27,13 +27,9 @@ LAUNCH_ARGS = [
 ]
 
 
-def chromium_present() -> bool:
-    return Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)
-
-
 def chromium_or_skip() -> str:
     """The chromium executable; skips (or, when required, fails) the test if it is absent."""
-    if chromium_present():
+    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
         return CHROMIUM
     if REQUIRED:
         pytest.fail(f"{CHROMIUM} is missing and MNIST_SCRATCH_REQUIRE_BROWSER=1", pytrace=False)

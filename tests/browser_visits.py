@@ -3,9 +3,7 @@
 Loading a page and waiting for MathJax is most of a browser test's time (about two seconds of
 CPU per page in headless chromium), so each page is loaded once per session
 (`visit_every_page`, fixture ``visits`` in conftest.py) and everything the tests need is
-measured during that visit. The visit starts in the background once the tests are collected
-(`start_visits`): it waits for the site's build, then runs in its own thread and chromium while
-the tests that need no site go on. What it measures:
+measured during that visit:
 
 * its layout (`MEASURE_JS`) at 1280 px and again at 390 px: displayed formulas against their
   boxes, what scrolls sideways, the page's width, matrix delimiters; and, on notebook pages, a
@@ -21,13 +19,12 @@ from __future__ import annotations
 
 import io
 import math
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from browser_support import launched_chromium, local_context
+from browser_support import local_context
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from site_support import built_site, finished_build, page_urls, served_site
+from site_support import page_urls
 
 DESKTOP, PHONE, HEIGHT = 1280, 390, 900  # px
 
@@ -254,7 +251,7 @@ def _ink(image) -> float:
     return inked / max(sum(histogram), 1)
 
 
-def visit_every_page(browser, site: Path, server: str, stop: threading.Event | None = None) -> dict:
+def visit_every_page(browser, site: Path, server: str) -> dict:
     """Load every page of ``site`` once, and measure it at 1280 px and at 390 px.
 
     Each page is loaded fresh at `DESKTOP` width and measured (`MEASURE_JS`, and the probe on
@@ -267,16 +264,13 @@ def visit_every_page(browser, site: Path, server: str, stop: threading.Event | N
 
     Returns ``{"desktop": {url: layout}, "phone": {url: layout}, "formulas": n,
     "problems": [...], "outside": [...]}``: the number of displayed formulas looked at, every
-    problem seen (`Visit`), and the requests that tried to leave 127.0.0.1. Setting ``stop``
-    ends the visit before the next page.
+    problem seen (`Visit`), and the requests that tried to leave 127.0.0.1.
     """
     context = local_context(browser, DESKTOP)
     visit = Visit(context, server)
     desktop, phone, formulas = {}, {}, 0
     try:
         for url in page_urls(site, server):
-            if stop is not None and stop.is_set():
-                break
             visit.page.goto(url, wait_until="load")
             visit.wait_for_math()
             desktop[url] = visit.page.evaluate(MEASURE_JS)
@@ -291,56 +285,3 @@ def visit_every_page(browser, site: Path, server: str, stop: threading.Event | N
     return {"desktop": desktop, "phone": phone, "formulas": formulas,
             "problems": visit.problems, "outside": context.outside}
 
-
-class _Background:
-    """The session's `visit_every_page`, run in a thread of its own with its own chromium."""
-
-    def __init__(self) -> None:
-        self.stop = threading.Event()
-        self.result: dict | None = None
-        self.error: BaseException | None = None
-        # A daemon: an interrupted session must not wait for the visit to finish.
-        self.thread = threading.Thread(target=self._run, name="visits", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            site = finished_build()
-            if site is None:
-                return  # the tests that need the site fail with the build's log
-            with launched_chromium() as browser:
-                self.result = visit_every_page(browser, site, served_site(), self.stop)
-        except BaseException as exc:  # a skip (no chromium) too: re-raised in the fixture
-            self.error = exc
-
-
-_background: list[_Background] = []
-
-
-def start_visits() -> None:
-    """Start the session's visit of every page in the background (once).
-
-    It waits for the site's build, then loads the pages in its own chromium while the tests
-    that do not need a browser go on: the machine's second core does the visit.
-    """
-    if not _background:
-        _background.append(_Background())
-
-
-def stop_visits() -> None:
-    """Ask a visit still going to stop (an interrupted session)."""
-    for background in _background:
-        background.stop.set()
-
-
-def every_page_visited() -> dict:
-    """The session's visit (`visit_every_page`), once it has ended; started here if need be."""
-    start_visits()
-    background = _background[0]
-    background.thread.join()
-    if background.error is not None:
-        raise background.error
-    if background.result is None:
-        built_site()  # fails with the build's log
-    assert background.result is not None
-    return background.result

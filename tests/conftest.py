@@ -9,8 +9,7 @@ the background once the tests are collected, and the tests that need it run last
 ``site_server`` serves it on 127.0.0.1 (at / and under `site_support.SUBPATH`) for the browser
 tests, which share one ``browser`` (Debian's chromium; skipped, or failed in CI, when it is
 missing). ``visits`` is the session's one visit of every page, measured at 1280 and 390 px
-(`browser_visits.visit_every_page`; it too starts in the background at collection, in a
-chromium of its own, once the build has ended).
+(`browser_visits.visit_every_page`).
 """
 
 from __future__ import annotations
@@ -21,8 +20,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import chromium_or_skip, chromium_present, launched_chromium
-from browser_visits import every_page_visited, start_visits, stop_visits
+from browser_support import chromium_or_skip, launched_chromium
+from browser_visits import visit_every_page
 from site_support import BUILD, built_site, served_site, start_build, stop_build
 
 from mnist_scratch.data import Dataset, load
@@ -77,17 +76,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the site's build, and the browser's visit of every page, in the background."""
+    """Start the site's build in the background."""
     if session.config.option.collectonly:
         return
     if any(_needs("site", item) for item in session.items):
         start_build()
-    if any(_needs("visits", item) for item in session.items) and chromium_present():
-        start_visits()
 
 
 def pytest_sessionfinish() -> None:
-    stop_visits()
     stop_build()
 
 
@@ -119,7 +115,6 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def visits(site_server: str) -> dict:
-    """Every page loaded once: measured at 1280 and 390 px, its rendering looked at (started
-    in the background at collection, in a chromium of its own)."""
-    return every_page_visited()
+def visits(browser, site: Path, site_server: str) -> dict:
+    """Every page loaded once: measured at 1280 and 390 px, its rendering looked at."""
+    return visit_every_page(browser, site, site_server)

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -29,10 +28,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SUBPATH = "/sub/mnist_scratch"  # a GitHub Pages project site lives under /<repository>/
 BUILD_TIMEOUT = 1800  # seconds; a cold build takes one to two minutes on a quiet machine
-# This session's one build: "folder", "process", "port", "started"; once it ended, "site"
-# (None if it failed), "seconds" and "log"; "server" while it is served.
+# This session's one build: "folder", "process", "port"; once it ended, "site" (None if it
+# failed) and "log"; "server" while it is served.
 BUILD: dict[str, object] = {}
-_LOCK = threading.Lock()  # the browser tests' background visit waits for the build too
 
 
 def start_build() -> None:
@@ -53,7 +51,7 @@ def start_build() -> None:
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
                  "SITE_URL": f"http://127.0.0.1:{BUILD['port']}/"},
         )  # fmt: skip
-    BUILD["folder"], BUILD["started"] = folder, time.perf_counter()
+    BUILD["folder"] = folder
 
 
 def stop_build() -> None:
@@ -69,45 +67,35 @@ def stop_build() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def finished_build() -> Path | None:
-    """Wait for the build to end (from any thread); the site's folder, or None if it failed."""
-    start_build()
-    with _LOCK:
-        if "site" not in BUILD:
-            process, folder = BUILD["process"], Path(str(BUILD["folder"]))
-            assert isinstance(process, subprocess.Popen)
-            try:
-                code = process.wait(timeout=BUILD_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                code = process.wait()
-            BUILD["seconds"] = time.perf_counter() - float(str(BUILD["started"]))
-            BUILD["log"] = (folder / "build.log").read_text(encoding="utf-8", errors="replace")
-            BUILD["site"] = folder / "site" if code == 0 else None
-    site = BUILD["site"]
-    return site if isinstance(site, Path) else None
-
-
 def built_site() -> Path:
-    """The built site's folder; fails the calling test with mkdocs' own output if the build
-    failed."""
-    site = finished_build()
-    if site is None:
+    """The built site's folder, once the build has ended; fails the calling test with mkdocs'
+    own output if the build failed."""
+    start_build()
+    if "site" not in BUILD:
+        process, folder = BUILD["process"], Path(str(BUILD["folder"]))
+        assert isinstance(process, subprocess.Popen)
+        try:
+            code = process.wait(timeout=BUILD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = process.wait()
+        BUILD["log"] = (folder / "build.log").read_text(encoding="utf-8", errors="replace")
+        BUILD["site"] = folder / "site" if code == 0 else None
+    if BUILD["site"] is None:
         problems = [ln for ln in str(BUILD["log"]).splitlines() if not ln.startswith("INFO")]
         pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems[-40:]), pytrace=False)
-    return site
+    return Path(str(BUILD["site"]))
 
 
 def served_site() -> str:
     """``http://127.0.0.1:PORT``, serving the built site (at the port it was built for) until
     the session ends; the first caller starts the server."""
     site = built_site()
-    with _LOCK:
-        if "server" not in BUILD:
-            handler = functools.partial(_Handler, directory=str(site))
-            server = _Server(("127.0.0.1", site_port()), handler)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            BUILD["server"] = server
+    if "server" not in BUILD:
+        handler = functools.partial(_Handler, directory=str(site))
+        server = _Server(("127.0.0.1", site_port()), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        BUILD["server"] = server
     return f"http://127.0.0.1:{site_port()}"
 
 
