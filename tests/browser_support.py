@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+VIEWPORT_HEIGHT = 900  # px: a browser test's window, unless it says otherwise
 REQUIRED = os.environ.get("MNIST_SCRATCH_REQUIRE_BROWSER") == "1"
 # Without the background-networking flags chromium keeps dialling out of this closed network.
 LAUNCH_ARGS = [
@@ -50,7 +51,7 @@ def launched_chromium() -> Iterator:
             browser.close()
 
 
-def local_context(browser, width: int, height: int = 900, **options):
+def local_context(browser, width: int, height: int = VIEWPORT_HEIGHT, **options):
     """A new browser context whose requests may only reach 127.0.0.1 (the served site).
 
     Any other request is aborted and its address kept in the context's ``outside`` list, for

@@ -22,11 +22,11 @@ import math
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from browser_support import local_context
+from browser_support import VIEWPORT_HEIGHT, local_context
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from site_support import page_urls
 
-DESKTOP, PHONE, HEIGHT = 1280, 390, 900  # px
+DESKTOP, PHONE = 1280, 390  # px
 
 # Where formulas live once rendered, on either kind of page.
 MATH = ".arithmatex, .jp-RenderedMarkdown, .jp-RenderedLatex"
@@ -276,9 +276,9 @@ def visit_every_page(browser, site: Path, server: str) -> dict:
             desktop[url] = visit.page.evaluate(MEASURE_JS)
             if desktop[url]["notebook"]:
                 desktop[url]["probe"] = visit.page.evaluate(PROBE_JS)
-            visit.page.set_viewport_size({"width": PHONE, "height": HEIGHT})
+            visit.page.set_viewport_size({"width": PHONE, "height": VIEWPORT_HEIGHT})
             phone[url] = visit.page.evaluate(MEASURE_JS)
-            visit.page.set_viewport_size({"width": DESKTOP, "height": HEIGHT})
+            visit.page.set_viewport_size({"width": DESKTOP, "height": VIEWPORT_HEIGHT})
             formulas += visit.check_rendered(url)  # last: this opens every fold
     finally:
         context.close()

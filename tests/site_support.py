@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -50,6 +51,9 @@ def start_build() -> None:
             stderr=subprocess.STDOUT,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
                  "SITE_URL": f"http://127.0.0.1:{BUILD['port']}/"},
+            # Its own process group, with its notebook kernels and classic-bug processes:
+            # `stop_build` ends them all together.
+            start_new_session=True,
         )  # fmt: skip
     BUILD["folder"] = folder
 
@@ -61,8 +65,13 @@ def stop_build() -> None:
         server.server_close()
     process = BUILD.get("process")
     if isinstance(process, subprocess.Popen) and process.poll() is None:
-        process.terminate()
-        process.wait(timeout=60)
+        # SIGINT, as a Ctrl-C would: mkdocs' hooks then remove their own temporary folders.
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
     if isinstance(folder := BUILD.get("folder"), Path):
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -74,12 +83,14 @@ def built_site() -> Path:
     if "site" not in BUILD:
         process, folder = BUILD["process"], Path(str(BUILD["folder"]))
         assert isinstance(process, subprocess.Popen)
+        late = ""
         try:
             code = process.wait(timeout=BUILD_TIMEOUT)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             code = process.wait()
-        BUILD["log"] = (folder / "build.log").read_text(encoding="utf-8", errors="replace")
+            late = f"\nstopped: the build took over {BUILD_TIMEOUT} s"
+        BUILD["log"] = (folder / "build.log").read_text(encoding="utf-8", errors="replace") + late
         BUILD["site"] = folder / "site" if code == 0 else None
     if BUILD["site"] is None:
         problems = [ln for ln in str(BUILD["log"]).splitlines() if not ln.startswith("INFO")]
@@ -140,5 +151,3 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             super().handle_error(request, client_address)
-
-

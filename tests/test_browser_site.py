@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import local_context
+from browser_support import VIEWPORT_HEIGHT, local_context
 from browser_visits import DESKTOP, Visit
 from site_support import page_urls
 
@@ -115,7 +115,8 @@ def test_an_equation_code_link_lands_on_the_function(context, server, site, page
         entry.wait_for(state="visible")
         assert "/api/" in page.url, page.url
         box = entry.bounding_box()
-        assert box is not None and 0 <= box["y"] < 900, f"{identifier} is not in view: {box}"
+        in_view = box is not None and 0 <= box["y"] < VIEWPORT_HEIGHT
+        assert in_view, f"{identifier} is not in view: {box}"
     assert not visit.problems, "\n".join(visit.problems)
 
 

@@ -82,9 +82,13 @@ class TinyNetwork:
         return self._differentiated[name]
 
     @property
+    def _gradient_names(self) -> list[str]:
+        return ["d" + name for name in self.parameters]
+
+    @property
     def sympy_gradients(self) -> dict[str, sp.Matrix]:
         """All four: ``{"dW1": ..., "db1": ..., "dW2": ..., "db2": ...}``."""
-        return {"d" + name: self.sympy_gradient("d" + name) for name in self.parameters}
+        return {name: self.sympy_gradient(name) for name in self._gradient_names}
 
     def _gradient_function(self, name: str) -> Callable:
         """One gradient as a NumPy function of every entry (compiled once)."""
@@ -128,7 +132,7 @@ class TinyNetwork:
         params: dict[str, np.ndarray],
         X: np.ndarray,
         Y: np.ndarray,
-        names: Sequence[str] = ("dW1", "db1", "dW2", "db2"),
+        names: Sequence[str] | None = None,
     ) -> dict[str, np.ndarray]:
         """sympy's gradients (``names``, all four by default) at float64 numbers, shaped like
         the parameters.
@@ -149,7 +153,7 @@ class TinyNetwork:
         ]
         return {
             name: np.asarray(self._gradient_function(name)(*values), dtype=np.float64)
-            for name in names
+            for name in (names if names is not None else self._gradient_names)
         }
 
     def sample(
